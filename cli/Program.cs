@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Pipeline.Cli;
+
+// survey-pipeline: the local runner. Same core as the Functions app; a local folder lake by default,
+// Azure Storage or Azurite with --connection (or the LakeStorage environment variable).
+var lake = new Option<DirectoryInfo>("--lake") { Description = "Local folder for the lake (ignored with --connection).", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "lake")) };
+var connection = new Option<string?>("--connection") { Description = "Azure Storage connection string (or Azurite's); default: the LakeStorage environment variable, else the local folder." };
+var packs = new Option<DirectoryInfo?>("--packs") { Description = "Folder holding the survey packs. Default: the bundled survey-packs." };
+var verbose = new Option<bool>("--verbose") { Description = "Show the pipeline's Information logs." };
+var survey = new Option<string>("--survey") { Description = "Survey pack id (the first folder of incoming paths).", Required = true };
+var force = new Option<bool>("--force") { Description = "Recompute even when no new data arrived." };
+
+var demo = new Command("demo", "Run the whole pipeline on every bundled sample export and print the findings.") { lake, connection, packs, verbose };
+demo.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.DemoAsync(c), ct));
+
+var file = new Argument<FileInfo>("file") { Description = "An export to upload to incoming/<survey>/ and ingest." };
+var ingest = new Command("ingest", "Upload one export to the incoming zone and ingest it.") { file, survey, lake, connection, packs, verbose };
+ingest.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.IngestFilesAsync(parse.GetValue(survey)!, [parse.GetValue(file)!], c), ct));
+
+var folder = new Argument<DirectoryInfo>("folder") { Description = "A folder of exports; each file is uploaded and ingested, then findings are recomputed." };
+var run = new Command("run", "Ingest every export in a folder, then recompute findings.") { folder, survey, lake, connection, packs, verbose };
+run.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.RunFolderAsync(parse.GetValue(survey)!, parse.GetValue(folder)!, c), ct));
+
+var findingsSurvey = new Option<string?>("--survey") { Description = "Only this survey pack (default: all)." };
+var findings = new Command("findings", "Recompute findings from the current curated view.") { findingsSurvey, force, lake, connection, packs, verbose };
+findings.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.FindingsAsync(parse.GetValue(findingsSurvey), parse.GetValue(force), c), ct));
+
+var root = new RootCommand("Survey data pipeline: CSPro exports → validated Parquet lake → design-weighted findings.") { demo, ingest, run, findings };
+return await root.Parse(args).InvokeAsync();
+
+RunnerSettings Settings(ParseResult parse) => new(
+    parse.GetValue(lake)!,
+    parse.GetValue(connection) ?? Environment.GetEnvironmentVariable("LakeStorage"),
+    parse.GetValue(packs),
+    parse.GetValue(verbose));

@@ -1,0 +1,100 @@
+namespace Pipeline.Core.Dictionary;
+
+/// <summary>A CSPro data dictionary: levels, their ID items and records. Read-only once loaded.</summary>
+public sealed record DataDictionary(
+    string Name,
+    string Label,
+    string Version,
+    int RecordTypeStart,
+    int RecordTypeLength,
+    IReadOnlyList<string> Languages,
+    IReadOnlyList<DictionaryLevel> Levels)
+{
+    /// <summary>ID items of the first level: together they identify a case.</summary>
+    public IReadOnlyList<DictionaryItem> CaseIdItems => Levels[0].IdItems;
+
+    /// <summary>Every record of every level.</summary>
+    public IEnumerable<DictionaryRecord> Records => Levels.SelectMany(l => l.Records);
+
+    /// <summary>Finds a record by name (case-insensitive), or null.</summary>
+    public DictionaryRecord? FindRecord(string name) =>
+        Records.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Finds an item (ID or record item) by name (case-insensitive), or null.</summary>
+    public DictionaryItem? FindItem(string name) =>
+        Levels.SelectMany(l => l.IdItems.Concat(l.Records.SelectMany(r => r.Items)))
+              .FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed record DictionaryLevel(string Name, string Label, IReadOnlyList<DictionaryItem> IdItems, IReadOnlyList<DictionaryRecord> Records);
+
+public sealed record DictionaryRecord(
+    string Name,
+    string Label,
+    string RecordTypeValue,
+    bool Required,
+    int MaxRecords,
+    IReadOnlyList<DictionaryItem> Items);
+
+public enum ItemDataType
+{
+    Numeric,
+    Alpha,
+}
+
+/// <summary>One dictionary item. <see cref="Start"/> is 1-based, in characters, as in the .dcf.</summary>
+public sealed record DictionaryItem(
+    string Name,
+    string Label,
+    int Start,
+    int Length,
+    ItemDataType DataType,
+    int Decimals,
+    bool DecimalChar,
+    bool ZeroFill,
+    int Occurrences,
+    bool IsSubitem,
+    IReadOnlyList<ValueSet> ValueSets)
+{
+    /// <summary>The first value set is the one CSPro uses for validation and special values.</summary>
+    public ValueSet? PrimaryValueSet => ValueSets.Count > 0 ? ValueSets[0] : null;
+}
+
+public sealed record ValueSet(string Name, string Label, IReadOnlyList<ValueSetEntry> Values)
+{
+    /// <summary>True when <paramref name="value"/> falls in one of the value set's codes or ranges.</summary>
+    public bool ContainsNumber(decimal value) => Values.Any(v => v.ContainsNumber(value));
+
+    /// <summary>True when the alpha <paramref name="value"/> (right-trimmed) equals one of the codes.</summary>
+    public bool ContainsText(string value) => Values.Any(v => v.ContainsText(value));
+
+    /// <summary>The label of the code <paramref name="value"/>, or null.</summary>
+    public string? LabelOf(decimal value) => Values.FirstOrDefault(v => v.ContainsNumber(value))?.Label;
+}
+
+/// <summary>A value-set line: one or more codes or ranges with one label; <see cref="Special"/> marks MISSING, REFUSED, ...</summary>
+public sealed record ValueSetEntry(string Label, IReadOnlyList<ValueRange> Pairs, string? Special)
+{
+    public bool ContainsNumber(decimal value) => Pairs.Any(p => p.ContainsNumber(value));
+
+    public bool ContainsText(string value) => Pairs.Any(p => string.Equals(p.From.TrimEnd(), value.TrimEnd(), StringComparison.Ordinal));
+}
+
+/// <summary>A code (<see cref="To"/> null) or an inclusive range, as written in the dictionary.</summary>
+public sealed record ValueRange(string From, string? To)
+{
+    public bool ContainsNumber(decimal value)
+    {
+        if (!NumberText.TryParseDecimal(From, out var from))
+        {
+            return false;
+        }
+
+        if (To is null)
+        {
+            return value == from;
+        }
+
+        return NumberText.TryParseDecimal(To, out var to) && value >= from && value <= to;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using Pipeline.Core.Packs;
+
+namespace Pipeline.Core.Findings;
+
+/// <summary>
+/// Accumulates, case by case, the per-stratum sums each indicator × cell needs (<see cref="StratumSums"/>), then
+/// estimates them all. Holds indicators × cells × strata numbers, never the cases.
+/// </summary>
+internal sealed class FindingsComputation
+{
+    private const string All = "all";
+    private readonly SurveyPack _pack;
+    private readonly double _confidence;
+    private readonly IReadOnlyList<Stratum> _strata;
+    private readonly Dictionary<string, List<string>> _itemsByRecord = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, long[]> _sampleSizeByRecord = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<(string Indicator, string Breakdown, long? Code), Cell> _cells = [];
+    private long _outsideDesign;
+
+    public FindingsComputation(SurveyPack pack, double confidence)
+    {
+        _pack = pack;
+        _confidence = confidence;
+        _strata = pack.Strata;
+        foreach (var indicator in pack.Indicators.Indicators)
+        {
+            var items = Items(indicator.Record);
+            Need(items, pack.Manifest.Design.StratumItems);
+            Need(items, [indicator.Item]);
+            Need(items, indicator.Universe.Select(u => u.Item));
+            Need(items, indicator.Breakdowns.Select(b => Breakdown(b).Item));
+            foreach (var cell in CellsOf(indicator))
+            {
+                _cells[(indicator.Id, cell.Breakdown, cell.Code)] = new Cell(_strata.Count);
+            }
+        }
+    }
+
+    /// <summary>Cases of the first indicator record that fell in a stratum of the design.</summary>
+    public long CasesInDesign => _sampleSizeByRecord.Values.FirstOrDefault()?.Sum() ?? 0;
+
+    public string CoverageNote
+    {
+        get
+        {
+            var sizes = _sampleSizeByRecord.Values.FirstOrDefault() ?? new long[_strata.Count];
+            var uncovered = _strata.Where((s, h) => s.Universe > 0 && sizes[h] == 0).Select(s => $"{s.Id} (N={s.Universe})").ToList();
+            var note = uncovered.Count == 0 ? "Every stratum has sample." : $"Strata with no sample: {string.Join(", ", uncovered)}; estimates cover the sampled strata only.";
+            return _outsideDesign == 0 ? note : $"{note} {_outsideDesign} cases matched no stratum and were left out.";
+        }
+    }
+
+    /// <summary>The curated columns <see cref="Add"/> expects, in order, for one record.</summary>
+    public IReadOnlyList<string> ItemsNeeded(string record) => Items(record);
+
+    public void Add(string record, long?[] values)
+    {
+        var items = Items(record);
+        var h = StratumOf(items, values);
+        if (h < 0)
+        {
+            _outsideDesign++;
+            return;
+        }
+
+        if (!_sampleSizeByRecord.TryGetValue(record, out var sizes))
+        {
+            _sampleSizeByRecord[record] = sizes = new long[_strata.Count];
+        }
+
+        sizes[h]++;
+        foreach (var indicator in _pack.Indicators.Indicators.Where(i => string.Equals(i.Record, record, StringComparison.OrdinalIgnoreCase)))
+        {
+            var v = values[items.IndexOf(indicator.Item)];
+            var inDenominator = v is { } code && !indicator.ExcludeFromDenominator.Contains(code) && InUniverse(indicator, items, values);
+            if (!inDenominator)
+            {
+                continue; // contributes zeros: the case still counts in n_h (full-design domain estimation)
+            }
+
+            var y = indicator.Outcome.Contains(v!.Value) ? 1.0 : 0.0;
+            _cells[(indicator.Id, All, null)].Add(h, y, 1.0);
+            foreach (var b in indicator.Breakdowns)
+            {
+                var cellCode = values[items.IndexOf(Breakdown(b).Item)];
+                if (cellCode is not null && _cells.TryGetValue((indicator.Id, b, cellCode), out var cell))
+                {
+                    cell.Add(h, y, 1.0);
+                }
+            }
+        }
+    }
+
+    public IReadOnlyList<FindingRow> Results()
+    {
+        var rows = new List<FindingRow>();
+        foreach (var indicator in _pack.Indicators.Indicators)
+        {
+            var sizes = _sampleSizeByRecord.GetValueOrDefault(indicator.Record) ?? new long[_strata.Count];
+            foreach (var (breakdown, code, key, label) in CellsOf(indicator))
+            {
+                var cell = _cells[(indicator.Id, breakdown, code)];
+                var sums = _strata.Select((s, h) => cell.Sums(s, h, sizes[h])).ToList();
+                var estimate = StratifiedRatio.Estimate(sums, _confidence);
+                var flags = new List<string>(estimate.Flags);
+                if (estimate.UnweightedDenominator < _pack.Manifest.Design.SmallCellThreshold)
+                {
+                    flags.Add("small-cell");
+                }
+
+                if (_strata.Where((s, h) => s.Universe > 0 && sizes[h] == 0).Any(s => Compatible(s, breakdown, code)))
+                {
+                    flags.Add("uncovered-strata");
+                }
+
+                double? published = indicator.Published.TryGetValue(key, out var p) ? p : null;
+                rows.Add(new FindingRow(indicator.Id, breakdown, key, code, label, estimate, published, flags.Distinct().ToList()));
+            }
+        }
+
+        return rows;
+    }
+
+    private IEnumerable<(string Breakdown, long? Code, string Key, string Label)> CellsOf(IndicatorDefinition indicator)
+    {
+        yield return (All, null, All, "All");
+        foreach (var b in indicator.Breakdowns)
+        {
+            var item = _pack.Dictionary.FindItem(Breakdown(b).Item)!;
+            foreach (var value in item.PrimaryValueSet?.Values ?? [])
+            {
+                foreach (var pair in value.Pairs.Where(p => p.To is null))
+                {
+                    var code = long.Parse(pair.From, CultureInfo.InvariantCulture);
+                    yield return (b, code, $"{b}={code}", value.Label);
+                }
+            }
+        }
+    }
+
+    private bool Compatible(Stratum stratum, string breakdown, long? code)
+    {
+        if (code is null)
+        {
+            return true;
+        }
+
+        var item = Breakdown(breakdown).Item;
+        return !stratum.Codes.TryGetValue(item, out var stratumCode) || stratumCode == code;
+    }
+
+    private int StratumOf(List<string> items, long?[] values)
+    {
+        for (var h = 0; h < _strata.Count; h++)
+        {
+            var match = true;
+            foreach (var (item, code) in _strata[h].Codes)
+            {
+                if (values[items.IndexOf(item)] != code)
+                {
+                    match = false;
+                    break;
+                }
+            }
+
+            if (match)
+            {
+                return h;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool InUniverse(IndicatorDefinition indicator, List<string> items, long?[] values) =>
+        indicator.Universe.All(c => values[items.IndexOf(c.Item)] is { } v && c.In.Contains(v));
+
+    private BreakdownDefinition Breakdown(string id) =>
+        _pack.Indicators.Breakdowns.First(b => string.Equals(b.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    private List<string> Items(string record)
+    {
+        if (!_itemsByRecord.TryGetValue(record, out var items))
+        {
+            _itemsByRecord[record] = items = [];
+        }
+
+        return items;
+    }
+
+    private static void Need(List<string> items, IEnumerable<string> names)
+    {
+        foreach (var name in names.Where(n => !items.Contains(n, StringComparer.OrdinalIgnoreCase)))
+        {
+            items.Add(name);
+        }
+    }
+
+    /// <summary>Per-stratum sums of one indicator × cell.</summary>
+    private sealed class Cell(int strata)
+    {
+        private readonly double[] _sy = new double[strata];
+        private readonly double[] _sx = new double[strata];
+        private readonly double[] _syy = new double[strata];
+        private readonly double[] _sxy = new double[strata];
+        private readonly double[] _sxx = new double[strata];
+        private readonly long[] _count = new long[strata];
+
+        public void Add(int h, double y, double x)
+        {
+            _sy[h] += y;
+            _sx[h] += x;
+            _syy[h] += y * y;
+            _sxy[h] += x * y;
+            _sxx[h] += x * x;
+            _count[h]++;
+        }
+
+        public StratumSums Sums(Stratum stratum, int h, long sampleSize) =>
+            new(stratum.Id, stratum.Universe, sampleSize, _sy[h], _sx[h], _syy[h], _sxy[h], _sxx[h], _count[h]);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Core.Lake;
+using Pipeline.Core.Packs;
+
+namespace Pipeline.Core.Findings;
+
+/// <summary>
+/// Recomputes a survey's findings from the current curated view: every indicator of the catalogue, in every breakdown
+/// cell, design-weighted (<see cref="StratifiedRatio"/>). Writes a new run folder, then switches the current pointer in
+/// one conditional write. Running it twice on the same inputs writes nothing the second time (a skip is recorded).
+/// Memory depends on indicators × cells × strata and on the case keys of the view, not on row payloads.
+/// </summary>
+public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<FindingsOptions> options, TimeProvider time, ILogger<FindingsService> logger)
+{
+    private readonly FindingsOptions _options = options.Value;
+
+    public async Task<FindingsRun> RecomputeAsync(SurveyPack pack, bool force = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        var started = time.GetTimestamp();
+        var startedUtc = time.GetUtcNow();
+        var uploads = new List<UploadRecord>();
+        await foreach (var u in ledger.ListUploadsAsync(pack.Id, cancellationToken).ConfigureAwait(false))
+        {
+            if (u.Status == UploadStatus.Succeeded)
+            {
+                uploads.Add(u);
+            }
+        }
+
+        uploads.Sort((a, b) => (a.CompletedUtc, a.UploadId).CompareTo((b.CompletedUtc, b.UploadId)));
+        var uploadIds = uploads.Select(u => u.UploadId).ToList();
+        var fingerprint = Fingerprint(pack, uploadIds);
+        var (pointer, pointerETag) = await ReadPointerAsync(pack.Id, cancellationToken).ConfigureAwait(false);
+        if (!force && pointer?.Fingerprint == fingerprint)
+        {
+            var skipped = new FindingsRunRecord
+            {
+                SurveyId = pack.Id,
+                RunId = RunIdOf(startedUtc, fingerprint) + "-skip",
+                Status = FindingsRunStatus.Skipped,
+                InputsFingerprint = fingerprint,
+                Uploads = uploads.Count,
+                StartedUtc = startedUtc,
+                Message = $"No new data since run {pointer.RunId}.",
+            };
+            await ledger.SaveFindingsRunAsync(skipped, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Findings for {Survey} are current (run {RunId}); skipped", pack.Id, pointer.RunId);
+            return new FindingsRun(new FindingsRunStatusInfo(skipped, FindingsPaths.RunFolder(pack.Id, pointer.RunId)), []);
+        }
+
+        var runId = RunIdOf(startedUtc, fingerprint);
+        var computation = new FindingsComputation(pack, _options.Confidence);
+        foreach (var record in pack.Indicators.Indicators.Select(i => i.Record).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var items = computation.ItemsNeeded(record);
+            await foreach (var values in new CuratedView(lake).ReadAsync(pack.Id, record, uploadIds, items, cancellationToken).ConfigureAwait(false))
+            {
+                computation.Add(record, values);
+            }
+        }
+
+        var rows = computation.Results();
+        var run = new FindingsRunRecord
+        {
+            SurveyId = pack.Id,
+            RunId = runId,
+            Status = FindingsRunStatus.Succeeded,
+            InputsFingerprint = fingerprint,
+            Uploads = uploads.Count,
+            Cases = computation.CasesInDesign,
+            Cells = rows.Count,
+            StartedUtc = startedUtc,
+            Message = computation.CoverageNote,
+        };
+        await new FindingsTables(lake).WriteAsync(pack, run, rows, cancellationToken).ConfigureAwait(false);
+
+        var published = await TrySwitchPointerAsync(pack.Id, new RunPointer(runId, fingerprint), pointerETag, cancellationToken).ConfigureAwait(false);
+        run = run with
+        {
+            DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
+            Message = published ? run.Message : $"Another run switched the pointer first; this run stays in history. {run.Message}",
+        };
+        await ledger.SaveFindingsRunAsync(run, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Findings run {RunId} for {Survey}: {Cells} cells from {Cases} cases in {Uploads} uploads", runId, pack.Id, rows.Count, run.Cases, uploads.Count);
+        return new FindingsRun(new FindingsRunStatusInfo(run, FindingsPaths.RunFolder(pack.Id, runId)), rows);
+    }
+
+    /// <summary>The run the current pointer names, or null before the first run.</summary>
+    public async Task<string?> CurrentRunAsync(string survey, CancellationToken cancellationToken) =>
+        (await ReadPointerAsync(survey, cancellationToken).ConfigureAwait(false)).Pointer?.RunId;
+
+    private async Task<(RunPointer? Pointer, string ETag)> ReadPointerAsync(string survey, CancellationToken cancellationToken)
+    {
+        var path = FindingsPaths.Current(survey);
+        var info = await lake.GetInfoAsync(LakeZone.Findings, path, cancellationToken).ConfigureAwait(false);
+        if (info is null)
+        {
+            return (null, LakeETag.None);
+        }
+
+        try
+        {
+            await using var stream = await lake.OpenReadAsync(LakeZone.Findings, path, cancellationToken).ConfigureAwait(false);
+            return (await JsonSerializer.DeserializeAsync<RunPointer>(stream, cancellationToken: cancellationToken).ConfigureAwait(false), info.ETag);
+        }
+        catch (LakeBlobNotFoundException)
+        {
+            return (null, LakeETag.None);
+        }
+    }
+
+    private async Task<bool> TrySwitchPointerAsync(string survey, RunPointer pointer, string expectedETag, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(pointer));
+        try
+        {
+            await lake.WriteAsync(LakeZone.Findings, FindingsPaths.Current(survey), content, expectedETag, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (LakeConflictException)
+        {
+            logger.LogInformation("Findings pointer of {Survey} changed during run {RunId}; the other run stays current", survey, pointer.RunId);
+            return false;
+        }
+    }
+
+    private static string Fingerprint(SurveyPack pack, IEnumerable<string> uploadIds) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(pack.ContentHash + "\n" + string.Join('\n', uploadIds))));
+
+    private static string RunIdOf(DateTimeOffset started, string fingerprint) =>
+        $"{started.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}-{fingerprint[..8]}";
+
+    /// <summary>The content of <c>current.json</c>.</summary>
+    public sealed record RunPointer(string RunId, string Fingerprint);
+}

@@ -1,0 +1,118 @@
+using Pipeline.Core.Dictionary;
+using Pipeline.Core.Packs;
+
+namespace Pipeline.Core.Findings;
+
+/// <summary>The indicator catalogue of a survey pack (<c>indicators.yaml</c>): what to estimate, for whom, broken down by what.</summary>
+public sealed class IndicatorCatalogue
+{
+    public List<BreakdownDefinition> Breakdowns { get; set; } = [];
+
+    public List<IndicatorDefinition> Indicators { get; set; } = [];
+
+    /// <summary>Checks every name against the dictionary; throws <see cref="SurveyPackException"/> naming the indicator and the problem.</summary>
+    public void Check(DataDictionary dictionary, string path)
+    {
+        ArgumentNullException.ThrowIfNull(dictionary);
+        var breakdownIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var b in Breakdowns)
+        {
+            RequireItem(dictionary, b.Item, path, $"breakdown '{b.Id}'");
+            if (!breakdownIds.Add(b.Id))
+            {
+                throw new SurveyPackException($"{path}: breakdown id '{b.Id}' is used twice.");
+            }
+        }
+
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var i in Indicators)
+        {
+            var where = $"indicator '{i.Id}'";
+            if (string.IsNullOrWhiteSpace(i.Id) || !ids.Add(i.Id))
+            {
+                throw new SurveyPackException($"{path}: indicator id '{i.Id}' is missing or used twice.");
+            }
+
+            if (dictionary.FindRecord(i.Record) is null)
+            {
+                throw new SurveyPackException($"{path}: {where}: record '{i.Record}' is not in the dictionary.");
+            }
+
+            RequireItem(dictionary, i.Item, path, where);
+            if (i.Outcome.Count == 0)
+            {
+                throw new SurveyPackException($"{path}: {where}: 'outcome' lists no code; give the codes that count as the outcome, e.g. [1].");
+            }
+
+            foreach (var c in i.Universe)
+            {
+                RequireItem(dictionary, c.Item, path, where + " universe");
+            }
+
+            foreach (var b in i.Breakdowns.Where(b => !breakdownIds.Contains(b)))
+            {
+                throw new SurveyPackException($"{path}: {where}: breakdown '{b}' is not defined under 'breakdowns'.");
+            }
+        }
+    }
+
+    private static void RequireItem(DataDictionary dictionary, string item, string path, string where)
+    {
+        if (dictionary.FindItem(item) is null)
+        {
+            throw new SurveyPackException($"{path}: {where}: item '{item}' is not in the dictionary.");
+        }
+    }
+}
+
+/// <summary>A breakdown: one cell per code of <see cref="Item"/> (labels from its value set).</summary>
+public sealed class BreakdownDefinition
+{
+    public string Id { get; set; } = string.Empty;
+
+    public string Label { get; set; } = string.Empty;
+
+    public string Item { get; set; } = string.Empty;
+}
+
+/// <summary>A proportion indicator: the weighted share of the denominator whose <see cref="Item"/> is in <see cref="Outcome"/>.</summary>
+public sealed class IndicatorDefinition
+{
+    public string Id { get; set; } = string.Empty;
+
+    public string Title { get; set; } = string.Empty;
+
+    /// <summary>Questionnaire reference, e.g. "Q12".</summary>
+    public string Question { get; set; } = string.Empty;
+
+    public string Record { get; set; } = string.Empty;
+
+    public string Item { get; set; } = string.Empty;
+
+    /// <summary>Codes that count as the outcome (numerator).</summary>
+    public List<long> Outcome { get; set; } = [];
+
+    /// <summary>
+    /// Codes left out of the denominator, e.g. 99 "don't know". Blank (not applicable) answers are always left out.
+    /// </summary>
+    public List<long> ExcludeFromDenominator { get; set; } = [];
+
+    /// <summary>Conditions (all must hold) that put a case in the indicator's universe; empty means every case.</summary>
+    public List<UniverseCondition> Universe { get; set; } = [];
+
+    /// <summary>Breakdown ids; every indicator also gets the "all" cell.</summary>
+    public List<string> Breakdowns { get; set; } = [];
+
+    /// <summary>Where the report prints it, e.g. "Figure 9".</summary>
+    public string Reference { get; set; } = string.Empty;
+
+    /// <summary>Published values as proportions by cell key ("all", "alliance=1", ...).</summary>
+    public Dictionary<string, double> Published { get; set; } = [];
+}
+
+public sealed class UniverseCondition
+{
+    public string Item { get; set; } = string.Empty;
+
+    public List<long> In { get; set; } = [];
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+using Pipeline.Core.Lake;
+
+namespace Pipeline.Core.Ingest;
+
+/// <summary>Configuration section <c>Ingest</c>.</summary>
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    /// <summary>
+    /// Attempts before an upload that keeps failing unexpectedly is given up and quarantined (the function then returns
+    /// normally, so the trigger does not loop). Default 5.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Progress is reported every this many rows. Default 50,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int ProgressEveryRows { get; set; } = 50_000;
+
+    /// <summary>How curated, rejected and issue tables are written.</summary>
+    public ParquetTableOptions Parquet { get; set; } = new();
+}
+
+/// <summary>Rows read so far from one upload.</summary>
+public readonly record struct IngestProgress(string Upload, long Rows);

@@ -1,0 +1,24 @@
+namespace Pipeline.Core.Ingest;
+
+public enum IssueSeverity
+{
+    /// <summary>The case is kept and flagged.</summary>
+    Warning,
+
+    /// <summary>The case is rejected to quarantine.</summary>
+    Error,
+}
+
+/// <summary>One problem found in one row. <see cref="Value"/> is masked for personal-data items.</summary>
+public sealed record RowIssue(long Row, string CaseKey, string Record, string Item, string Value, string Rule, IssueSeverity Severity, string Message);
+
+/// <summary>The rule ids the validator reports. Stable: reports and tests refer to them.</summary>
+public static class Rules
+{
+    public const string NotANumber = "dict.numeric";
+    public const string OutOfValueSet = "dict.value-set";
+    public const string TooLong = "dict.length";
+    public const string MissingId = "struct.id-missing";
+    public const string DuplicateCase = "struct.duplicate-case";
+    public const string FieldCount = "struct.field-count";
+}

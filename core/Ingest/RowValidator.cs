@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using Pipeline.Core.Dictionary;
+using Pipeline.Core.Lake;
+
+namespace Pipeline.Core.Ingest;
+
+/// <summary>
+/// Checks one row against the dictionary (numbers, lengths, value sets, IDs) and turns its text into typed cells.
+/// A row with an error-level issue is rejected; warnings keep it. Per-row state only, except duplicate detection.
+/// </summary>
+public sealed class RowValidator
+{
+    private const string Masked = "«personal data»";
+    private readonly RecordLayout _layout;
+    private readonly Dictionary<string, long> _firstRowOfCase = new(StringComparer.Ordinal);
+
+    public RowValidator(RecordLayout layout) => _layout = layout ?? throw new ArgumentNullException(nameof(layout));
+
+    /// <summary>
+    /// Fills <paramref name="cells"/> (one per layout column) and appends issues; returns true when no error was found.
+    /// <paramref name="caseKey"/> is the case's ID items concatenated at their fixed widths, as CSPro keys cases.
+    /// </summary>
+    public bool Validate(SourceRow row, CellValue[] cells, List<RowIssue> issues, out string caseKey)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(issues);
+        var before = issues.Count;
+        caseKey = string.Empty;
+        for (var c = 0; c < _layout.Columns.Count; c++)
+        {
+            cells[c] = Convert(row, c, issues);
+        }
+
+        caseKey = CaseKeyOf(cells);
+        for (var i = before; i < issues.Count; i++)
+        {
+            issues[i] = issues[i] with { CaseKey = caseKey };
+        }
+
+        if (row.StructuralProblem is not null)
+        {
+            issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Empty, string.Empty, Rules.FieldCount, IssueSeverity.Error, row.StructuralProblem));
+        }
+
+        var hasError = false;
+        for (var i = before; i < issues.Count; i++)
+        {
+            hasError |= issues[i].Severity == IssueSeverity.Error;
+        }
+
+        if (!hasError && _layout.Record.MaxRecords == 1)
+        {
+            if (_firstRowOfCase.TryGetValue(caseKey, out var first))
+            {
+                issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Join('+', _layout.IdColumns.Select(i => _layout.Columns[i].Name)), caseKey, Rules.DuplicateCase, IssueSeverity.Error, $"case {caseKey} already appears at row {first}; a case has one {_layout.Record.Name} record."));
+                return false;
+            }
+
+            _firstRowOfCase.Add(caseKey, row.Row);
+        }
+
+        return !hasError;
+    }
+
+    private CellValue Convert(SourceRow row, int c, List<RowIssue> issues)
+    {
+        var column = _layout.Columns[c];
+        var text = row.Fields[c];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (column.IsId)
+            {
+                issues.Add(Issue(row, column, string.Empty, Rules.MissingId, IssueSeverity.Error, $"ID item {column.Name} is blank; every case needs its full ID."));
+            }
+
+            return CellValue.Null; // blank = CSPro "not applicable"
+        }
+
+        text = text.Trim();
+        return column.Item.DataType == ItemDataType.Numeric ? ConvertNumber(row, column, text, issues) : ConvertText(row, column, text, issues);
+    }
+
+    private static CellValue ConvertNumber(SourceRow row, LayoutColumn column, string text, List<RowIssue> issues)
+    {
+        var item = column.Item;
+        if (!NumberText.TryParseDecimal(text, out var value))
+        {
+            issues.Add(Issue(row, column, text, Rules.NotANumber, IssueSeverity.Error, $"{column.Name} must be a number; found '{Shown(column, text)}'."));
+            return CellValue.Null;
+        }
+
+        var integerDigits = Math.Truncate(Math.Abs(value)).ToString(CultureInfo.InvariantCulture).Length + (value < 0 ? 1 : 0);
+        var room = item.Length - item.Decimals - (item.DecimalChar && item.Decimals > 0 ? 1 : 0);
+        if (integerDigits > room)
+        {
+            issues.Add(Issue(row, column, text, Rules.TooLong, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} does not fit the item's length {item.Length} ({room} digits before the decimals)."));
+            return CellValue.Null;
+        }
+
+        if (item.Decimals == 0 && value != Math.Truncate(value))
+        {
+            issues.Add(Issue(row, column, text, Rules.NotANumber, IssueSeverity.Error, $"{column.Name} must be a whole number; found '{Shown(column, text)}'."));
+            return CellValue.Null;
+        }
+
+        if (item.PrimaryValueSet is { } valueSet && !valueSet.ContainsNumber(value))
+        {
+            issues.Add(Issue(row, column, text, Rules.OutOfValueSet, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} is not in value set {valueSet.Name} ({Describe(valueSet)})."));
+            return CellValue.Null;
+        }
+
+        return column.Kind switch
+        {
+            ColumnKind.Text => CellValue.OfText(text),
+            ColumnKind.Real => CellValue.OfReal((double)value),
+            _ => CellValue.OfInteger((long)value),
+        };
+    }
+
+    private static CellValue ConvertText(SourceRow row, LayoutColumn column, string text, List<RowIssue> issues)
+    {
+        if (text.Length > column.Item.Length)
+        {
+            issues.Add(Issue(row, column, text, Rules.TooLong, IssueSeverity.Warning, $"{column.Name} has {text.Length} characters; the item holds {column.Item.Length}. Kept as is."));
+        }
+
+        if (column.Item.PrimaryValueSet is { } valueSet && !valueSet.ContainsText(text))
+        {
+            issues.Add(Issue(row, column, text, Rules.OutOfValueSet, IssueSeverity.Error, $"{column.Name}='{Shown(column, text)}' is not in value set {valueSet.Name}."));
+            return CellValue.Null;
+        }
+
+        return CellValue.OfText(text);
+    }
+
+    private string CaseKeyOf(CellValue[] cells)
+    {
+        var key = new StringBuilder();
+        foreach (var i in _layout.IdColumns)
+        {
+            var item = _layout.Columns[i].Item;
+            var cell = cells[i];
+            var text = cell.IsNull ? string.Empty
+                : item.DataType == ItemDataType.Numeric && item.Decimals == 0 ? cell.Integer.ToString(CultureInfo.InvariantCulture).PadLeft(item.Length, '0')
+                : cell.Text ?? cell.Real.ToString(CultureInfo.InvariantCulture);
+            key.Append(text.PadRight(item.Length));
+        }
+
+        return key.ToString();
+    }
+
+    private static RowIssue Issue(SourceRow row, LayoutColumn column, string value, string rule, IssueSeverity severity, string message) =>
+        new(row.Row, string.Empty, row.Layout.Record.Name, column.Name, Shown(column, value), rule, severity, message);
+
+    private static string Shown(LayoutColumn column, string value) => column.Privacy == PersonalData.None ? value : Masked;
+
+    private static string Describe(ValueSet valueSet)
+    {
+        var parts = valueSet.Values.Take(8).Select(v => string.Join(' ', v.Pairs.Select(p => p.To is null ? p.From : $"{p.From}–{p.To}")) + (v.Label.Length > 0 ? " " + v.Label : string.Empty));
+        return string.Join(", ", parts) + (valueSet.Values.Count > 8 ? ", …" : string.Empty);
+    }
+}

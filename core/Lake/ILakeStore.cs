@@ -1,0 +1,74 @@
+namespace Pipeline.Core.Lake;
+
+/// <summary>
+/// The blob side of the lake, by zone and path. Implemented over Azure Blob Storage (Azure SDK) and over a local
+/// folder; both pass the same contract tests. Paths use '/' and never start with it.
+/// </summary>
+public interface ILakeStore
+{
+    /// <summary>Size, ETag and time of a blob, or null when it does not exist.</summary>
+    Task<LakeBlobInfo?> GetInfoAsync(LakeZone zone, string path, CancellationToken cancellationToken);
+
+    /// <summary>Opens a blob for sequential reading. Throws <see cref="LakeBlobNotFoundException"/> when it does not exist.</summary>
+    Task<Stream> OpenReadAsync(LakeZone zone, string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a blob from a stream. With <paramref name="ifMatch"/> null the blob is overwritten; with <see cref="LakeETag.None"/>
+    /// it must not exist yet; otherwise its current ETag must equal it. A failed condition throws <see cref="LakeConflictException"/>.
+    /// Readers never see a partly written blob. Returns the new ETag.
+    /// </summary>
+    Task<string> WriteAsync(LakeZone zone, string path, Stream content, string? ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>Copies a blob inside the lake without passing its bytes through this process where the backend allows it.</summary>
+    Task CopyAsync(LakeZone fromZone, string fromPath, LakeZone toZone, string toPath, CancellationToken cancellationToken);
+
+    /// <summary>Lists blobs whose path starts with <paramref name="prefix"/>, in ordinal path order.</summary>
+    IAsyncEnumerable<LakeBlobInfo> ListAsync(LakeZone zone, string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a blob if it exists.</summary>
+    Task DeleteAsync(LakeZone zone, string path, CancellationToken cancellationToken);
+}
+
+/// <summary>What the lake knows about a blob without reading it.</summary>
+public sealed record LakeBlobInfo(string Path, long Size, string ETag, DateTimeOffset LastModified);
+
+/// <summary>Special values for <see cref="ILakeStore.WriteAsync"/>'s condition.</summary>
+public static class LakeETag
+{
+    /// <summary>Write only if the blob does not exist yet.</summary>
+    public const string None = "*none*";
+}
+
+public sealed class LakeConflictException : Exception
+{
+    public LakeConflictException()
+    {
+    }
+
+    public LakeConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public LakeConflictException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+public sealed class LakeBlobNotFoundException : Exception
+{
+    public LakeBlobNotFoundException()
+    {
+    }
+
+    public LakeBlobNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    public LakeBlobNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,222 @@
+using Parquet;
+using Parquet.Schema;
+
+namespace Pipeline.Core.Lake;
+
+/// <summary>
+/// Writes rows to a Parquet file through per-column buffers, one row group every <see cref="ParquetTableOptions.RowGroupRows"/>
+/// rows, so memory depends on the row-group size, never on the file size. Output goes to a temporary file that the caller
+/// uploads (see <see cref="CompleteAsync"/>).
+/// </summary>
+public sealed class ParquetTableWriter : IAsyncDisposable
+{
+    private readonly IReadOnlyList<TableColumn> _columns;
+    private readonly DataField[] _fields;
+    private readonly ParquetTableOptions _options;
+    private readonly string _tempPath;
+    private readonly FileStream _file;
+    private readonly ParquetWriter _writer;
+    private readonly long?[][] _integers;
+    private readonly double?[][] _reals;
+    private readonly string?[][] _texts;
+    private int _buffered;
+    private bool _completed;
+
+    private ParquetTableWriter(IReadOnlyList<TableColumn> columns, DataField[] fields, ParquetTableOptions options, string tempPath, FileStream file, ParquetWriter writer)
+    {
+        _columns = columns;
+        _fields = fields;
+        _options = options;
+        _tempPath = tempPath;
+        _file = file;
+        _writer = writer;
+        var rows = options.RowGroupRows;
+        _integers = columns.Select(c => c.Kind is ColumnKind.Integer or ColumnKind.Timestamp ? new long?[rows] : []).ToArray();
+        _reals = columns.Select(c => c.Kind == ColumnKind.Real ? new double?[rows] : []).ToArray();
+        _texts = columns.Select(c => c.Kind == ColumnKind.Text ? new string?[rows] : []).ToArray();
+    }
+
+    public IReadOnlyList<TableColumn> Columns => _columns;
+
+    /// <summary>Rows appended so far.</summary>
+    public long RowCount { get; private set; }
+
+    /// <summary>Starts a file with the given columns; <paramref name="metadata"/> goes to the file's key-value metadata.</summary>
+    public static async Task<ParquetTableWriter> CreateAsync(IReadOnlyList<TableColumn> columns, IReadOnlyDictionary<string, string>? metadata, ParquetTableOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        options ??= new ParquetTableOptions();
+        var fields = columns.Select(FieldOf).ToArray();
+        var tempPath = Path.Combine(Path.GetTempPath(), $"pipeline-{Guid.NewGuid():N}.parquet");
+        var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        var parquetOptions = new ParquetOptions { CompressionMethod = options.Compression };
+        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), file, parquetOptions, append: false, cancellationToken).ConfigureAwait(false);
+        if (metadata is not null)
+        {
+            writer.CustomMetadata = metadata.ToDictionary(k => k.Key, k => k.Value);
+        }
+
+        return new ParquetTableWriter(columns, fields, options, tempPath, file, writer);
+    }
+
+    /// <summary>Appends one row; <paramref name="row"/> holds one cell per column, in column order.</summary>
+    public async ValueTask AppendAsync(ReadOnlyMemory<CellValue> row, CancellationToken cancellationToken = default)
+    {
+        if (row.Length != _columns.Count)
+        {
+            throw new ArgumentException($"Row has {row.Length} cells; the table has {_columns.Count} columns.", nameof(row));
+        }
+
+        var cells = row.Span;
+        for (var c = 0; c < cells.Length; c++)
+        {
+            var cell = cells[c];
+            switch (_columns[c].Kind)
+            {
+                case ColumnKind.Integer:
+                case ColumnKind.Timestamp:
+                    _integers[c][_buffered] = cell.IsNull ? null : cell.Integer;
+                    break;
+                case ColumnKind.Real:
+                    _reals[c][_buffered] = cell.IsNull ? null : cell.Real;
+                    break;
+                default:
+                    _texts[c][_buffered] = cell.IsNull ? null : cell.Text;
+                    break;
+            }
+        }
+
+        _buffered++;
+        RowCount++;
+        if (_buffered == _options.RowGroupRows)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the last row group and the footer and returns a stream over the finished file, positioned at 0.
+    /// The temporary file is deleted when the stream (or this writer) is disposed.
+    /// </summary>
+    public async Task<Stream> CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (_buffered > 0 || RowCount == 0)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _completed = true;
+        await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _file.Position = 0;
+        return new NonClosingStream(_file);
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        using var group = _writer.CreateRowGroup();
+        for (var c = 0; c < _columns.Count; c++)
+        {
+            var field = _fields[c];
+            switch (_columns[c].Kind)
+            {
+                case ColumnKind.Integer:
+                    await group.WriteAsync<long>(field, _integers[c].AsMemory(0, _buffered), null, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ColumnKind.Timestamp:
+                    var times = new DateTime?[_buffered];
+                    for (var i = 0; i < _buffered; i++)
+                    {
+                        times[i] = _integers[c][i] is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : null;
+                    }
+
+                    await group.WriteAsync<DateTime>(field, times, null, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ColumnKind.Real:
+                    await group.WriteAsync<double>(field, _reals[c].AsMemory(0, _buffered), null, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    await group.WriteAsync(field, new ArraySegment<string>(_texts[c]!, 0, _buffered), null).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        group.CompleteValidate();
+        Array.ForEach(_texts, t => Array.Clear(t));
+        _buffered = 0;
+    }
+
+    private static DataField FieldOf(TableColumn column) => column.Kind switch
+    {
+        ColumnKind.Integer => new DataField<long?>(column.Name),
+        ColumnKind.Real => new DataField<double?>(column.Name),
+        ColumnKind.Text => new DataField<string>(column.Name, true),
+        ColumnKind.Timestamp => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column.Kind, null),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_completed)
+        {
+            try
+            {
+                await _writer.DisposeAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Dispose must not throw: an abandoned file is deleted below anyway.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+
+        await _file.DisposeAsync().ConfigureAwait(false);
+        if (File.Exists(_tempPath))
+        {
+            File.Delete(_tempPath);
+        }
+    }
+
+    /// <summary>Lets the caller read the finished file without closing it: the writer owns the file's lifetime.</summary>
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>How lake tables are written.</summary>
+public sealed class ParquetTableOptions
+{
+    /// <summary>
+    /// Rows per row group. Default 100,000: large enough for efficient column chunks in Power BI, Spark and DuckDB,
+    /// small enough that the column buffers stay a few tens of MB whatever the upload size. Memory grows linearly with it.
+    /// </summary>
+    public int RowGroupRows { get; set; } = 100_000;
+
+    /// <summary>Default Snappy: what Spark, DuckDB and Power BI read fastest; Zstd gives smaller files for more CPU.</summary>
+    public CompressionMethod Compression { get; set; } = CompressionMethod.Snappy;
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs Azurite (pinned, from npm, into .tools/), starts it on free loopback ports,
+# runs `dotnet test` on the solution, stops Azurite. Exit code is non-zero when any test fails.
+#   ./scripts/test.sh                 # everything
+#   ./scripts/test.sh --filter Name   # extra arguments go to dotnet test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+AZURITE_VERSION=3.37.0
+TOOLS=.tools/azurite
+AZURITE="$TOOLS/node_modules/.bin/azurite"
+
+if ! grep -qs "\"version\": \"$AZURITE_VERSION\"" "$TOOLS/node_modules/azurite/package.json"; then
+  echo "Installing azurite@$AZURITE_VERSION into $TOOLS ..."
+  mkdir -p "$TOOLS"
+  npm install --prefix "$TOOLS" --no-save --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >/dev/null
+fi
+
+free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+BLOB_PORT=$(free_port); QUEUE_PORT=$(free_port); TABLE_PORT=$(free_port)
+WORKSPACE=$(mktemp -d)
+LOG="$WORKSPACE/azurite.log"
+
+# --skipApiVersionCheck: Azurite 3.37 rejects the API version of the current Azure SDK clients otherwise.
+"$AZURITE" --silent --skipApiVersionCheck --location "$WORKSPACE/data" \
+  --blobHost 127.0.0.1 --blobPort "$BLOB_PORT" --queueHost 127.0.0.1 --queuePort "$QUEUE_PORT" \
+  --tableHost 127.0.0.1 --tablePort "$TABLE_PORT" >"$LOG" 2>&1 &
+AZURITE_PID=$!
+cleanup() { kill "$AZURITE_PID" 2>/dev/null || true; wait "$AZURITE_PID" 2>/dev/null || true; rm -rf "$WORKSPACE"; }
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+  if (echo >"/dev/tcp/127.0.0.1/$BLOB_PORT") 2>/dev/null && (echo >"/dev/tcp/127.0.0.1/$TABLE_PORT") 2>/dev/null; then break; fi
+  if ! kill -0 "$AZURITE_PID" 2>/dev/null; then echo "Azurite did not start:"; cat "$LOG"; exit 1; fi
+  sleep 0.2
+done
+
+KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+export AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;"
+echo "Azurite $AZURITE_VERSION on 127.0.0.1 (blob $BLOB_PORT, queue $QUEUE_PORT, table $TABLE_PORT)"
+
+if ! dotnet build Pipeline.sln -c Release --nologo -v quiet >"$WORKSPACE/build.log" 2>&1; then
+  grep -E "error|Error" "$WORKSPACE/build.log" || cat "$WORKSPACE/build.log"
+  exit 1
+fi
+set +e
+dotnet test Pipeline.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$WORKSPACE/test.log"
+STATUS=${PIPESTATUS[0]}
+set -e
+
+# One closing line for CI: the sum over the test projects of dotnet test's "Passed!/Failed!" summaries.
+awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ { f += $2; p += $4; s += $6 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$WORKSPACE/test.log"
+exit "$STATUS"

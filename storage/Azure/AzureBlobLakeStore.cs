@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Pipeline.Core.Lake;
+
+namespace Pipeline.Storage.Azure;
+
+/// <summary>
+/// The lake on Azure Blob Storage (or Azurite): one container per zone. Single-shot uploads and block-list commits make
+/// a blob visible only when complete; conditions map to If-Match / If-None-Match.
+/// </summary>
+public sealed class AzureBlobLakeStore(BlobServiceClient service, LakeOptions options) : ILakeStore
+{
+    /// <summary>Creates the zones' containers that do not exist yet (needs a data-owner or contributor role).</summary>
+    public async Task EnsureContainersAsync(CancellationToken cancellationToken)
+    {
+        foreach (var zone in Enum.GetValues<LakeZone>())
+        {
+            await Container(zone).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<LakeBlobInfo?> GetInfoAsync(LakeZone zone, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await Blob(zone, path).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new LakeBlobInfo(path, properties.Value.ContentLength, properties.Value.ETag.ToString(), properties.Value.LastModified);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(LakeZone zone, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // allowModifications: false pins the version read first; a concurrent overwrite fails the read instead of mixing versions.
+            return await Blob(zone, path).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new LakeBlobNotFoundException($"{options.ContainerOf(zone)}/{path} does not exist.", e);
+        }
+    }
+
+    public async Task<string> WriteAsync(LakeZone zone, string path, Stream content, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var conditions = ifMatch switch
+        {
+            null => null,
+            LakeETag.None => new BlobRequestConditions { IfNoneMatch = ETag.All },
+            _ => new BlobRequestConditions { IfMatch = new ETag(ifMatch) },
+        };
+        try
+        {
+            var result = await Blob(zone, path).UploadAsync(content, new BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+            return result.Value.ETag.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            throw new LakeConflictException($"{options.ContainerOf(zone)}/{path} changed or exists (condition {ifMatch}).", e);
+        }
+    }
+
+    public async Task CopyAsync(LakeZone fromZone, string fromPath, LakeZone toZone, string toPath, CancellationToken cancellationToken)
+    {
+        // A server-side copy: the bytes never pass through this process. Same-account copies need no SAS.
+        var source = Blob(fromZone, fromPath);
+        try
+        {
+            var operation = await Blob(toZone, toPath).StartCopyFromUriAsync(source.Uri, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new LakeBlobNotFoundException($"{options.ContainerOf(fromZone)}/{fromPath} does not exist.", e);
+        }
+    }
+
+    public async IAsyncEnumerable<LakeBlobInfo> ListAsync(LakeZone zone, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in Container(zone).GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new LakeBlobInfo(item.Name, item.Properties.ContentLength ?? 0, item.Properties.ETag?.ToString() ?? string.Empty, item.Properties.LastModified ?? DateTimeOffset.MinValue);
+        }
+    }
+
+    public Task DeleteAsync(LakeZone zone, string path, CancellationToken cancellationToken) =>
+        Blob(zone, path).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
+    private BlobContainerClient Container(LakeZone zone) => service.GetBlobContainerClient(options.ContainerOf(zone));
+
+    private BlobClient Blob(LakeZone zone, string path) => Container(zone).GetBlobClient(path);
+}

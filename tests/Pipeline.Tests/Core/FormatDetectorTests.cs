@@ -1,0 +1,35 @@
+using System.Text;
+using Pipeline.Core.Ingest;
+
+namespace Pipeline.Tests.Core;
+
+public sealed class FormatDetectorTests
+{
+    [Theory]
+    [InlineData("A,B,C\r\n1,2,3\r\n", UploadFormat.Delimited, ',')]
+    [InlineData("A;B;C\n1;2;3\n", UploadFormat.Delimited, ';')]
+    [InlineData("A\tB\tC\n1\t2\t3\n", UploadFormat.Delimited, '\t')]
+    [InlineData("\"A,1\";B;C\n", UploadFormat.Delimited, ';')]
+    [InlineData("[Dictionary]\r\nName=X\r\n", UploadFormat.Dictionary, '\0')]
+    [InlineData("just one word\n", UploadFormat.Unknown, '\0')]
+    public void Detect_TextHeads_ClassifiesByContent(string head, UploadFormat format, char delimiter)
+    {
+        Assert.Equal((format, delimiter), FormatDetector.Detect(Encoding.UTF8.GetBytes(head)));
+    }
+
+    [Fact]
+    public void Detect_SqliteHeader_IsCsproDb() =>
+        Assert.Equal(UploadFormat.CsproDb, FormatDetector.Detect("SQLite format 3\0rest"u8).Format);
+
+    [Fact]
+    public void Detect_ZipHeader_IsZip() =>
+        Assert.Equal(UploadFormat.Zip, FormatDetector.Detect(new byte[] { 0x50, 0x4B, 0x03, 0x04, 0, 0 }).Format);
+
+    [Fact]
+    public void Detect_BinaryJunk_IsUnknown() =>
+        Assert.Equal(UploadFormat.Unknown, FormatDetector.Detect(new byte[] { 1, 2, 0, 7, 200, 3 }).Format);
+
+    [Fact]
+    public void Detect_Empty_IsEmpty() =>
+        Assert.Equal(UploadFormat.Empty, FormatDetector.Detect([]).Format);
+}
