@@ -1,14 +1,20 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Pipeline.Core.Packs;
+using Pipeline.Functions;
 using Pipeline.Storage;
 
 // The Functions host: load the survey packs (a bad pack stops start-up with its file and line), wire the core over Azure
-// Storage, and let the triggers call it.
+// Storage, send telemetry to Application Insights, and let the triggers call the core.
 var builder = FunctionsApplication.CreateBuilder(args);
 var packsPath = builder.Configuration["Pipeline:SurveyPacksPath"] is { Length: > 0 } configured
     ? configured
     : Path.Combine(AppContext.BaseDirectory, "survey-packs");
 var packs = await SurveyPackCatalog.LoadAsync(packsPath);
 builder.Services.AddSurveyPipeline(builder.Configuration, packs, LakeBackend.AzureFromConfiguration(builder.Configuration));
+builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
+builder.Logging.Services.Configure<LoggerFilterOptions>(Telemetry.KeepInformationLogs);
 await builder.Build().RunAsync();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Telemetry;
 
 namespace Pipeline.Core.Findings;
 
@@ -86,6 +87,7 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
             Message = published ? run.Message : $"Another run switched the pointer first; this run stays in history. {run.Message}",
         };
         await ledger.SaveFindingsRunAsync(run, cancellationToken).ConfigureAwait(false);
+        PipelineMetrics.RecordFindingsRun(pack.Id, published ? "succeeded" : "superseded", run.DurationMs);
         logger.LogInformation("Findings run {RunId} for {Survey}: {Cells} cells from {Cases} cases in {Uploads} uploads", runId, pack.Id, rows.Count, run.Cases, uploads.Count);
         return new FindingsRun(new FindingsRunStatusInfo(run, FindingsPaths.RunFolder(pack.Id, runId)), rows);
     }

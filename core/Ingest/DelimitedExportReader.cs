@@ -9,7 +9,7 @@ namespace Pipeline.Core.Ingest;
 /// Reads a CSPro delimited export (CSV, semicolon or tab; one file per record; header of item names) as a stream of
 /// <see cref="SourceRow"/>s. The record is identified from the header, not from the file name. CSV syntax is Sylvan's.
 /// </summary>
-public sealed class DelimitedExportReader : IAsyncDisposable
+public sealed class DelimitedExportReader : IExportReader
 {
     private readonly CsvDataReader _csv;
     private readonly string _fileName;
@@ -24,6 +24,8 @@ public sealed class DelimitedExportReader : IAsyncDisposable
     }
 
     public RecordLayout Layout { get; }
+
+    public string Format => "delimited";
 
     /// <summary>Reads the header and matches it to one record of the pack's dictionary.</summary>
     public static async Task<DelimitedExportReader> CreateAsync(Stream content, string fileName, char delimiter, SurveyPack pack, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Privacy;
+using Pipeline.Core.Telemetry;
 
 namespace Pipeline.Core.Ingest;
 
@@ -92,7 +92,10 @@ public sealed class IngestService(
                 ErrorSummary = string.Empty,
             };
             await ledger.SaveUploadAsync(record, cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Ingested {Upload}: {Read} rows read, {Curated} curated, {Rejected} rejected", incomingPath, record.RowsRead, record.RowsCurated, record.RowsRejected);
+            PipelineMetrics.RecordUpload(pack.Id, format, "succeeded", record.RowsRead, record.RowsRejected, record.SizeBytes, record.DurationMs);
+            logger.LogInformation(
+                "Ingested {Upload}: {Read} rows read, {Curated} curated, {Rejected} rejected; survey {Survey}, format {Format}, {Bytes} bytes in {DurationMs} ms",
+                incomingPath, record.RowsRead, record.RowsCurated, record.RowsRejected, pack.Id, format, record.SizeBytes, record.DurationMs);
             return new IngestOutcome(record, AlreadyProcessed: false, counts);
         }
         catch (InputFileException e)
@@ -117,81 +120,83 @@ public sealed class IngestService(
     private async Task<(IReadOnlyList<RecordCount> Counts, string Format, string Hash)> ProcessAsync(SurveyPack pack, string uploadId, string rawPath, string displayName, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         await using var upload = await UploadStream.OpenAsync(await lake.OpenReadAsync(LakeZone.Raw, rawPath, cancellationToken).ConfigureAwait(false), FormatDetector.SniffLength, cancellationToken).ConfigureAwait(false);
-        var (format, delimiter) = FormatDetector.Detect(upload.Head.Span);
-        if (format != UploadFormat.Delimited)
+        await using var reader = await ExportReaders.OpenAsync(upload, displayName, pack, cancellationToken).ConfigureAwait(false);
+        var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["upload_id"] = uploadId, ["dictionary"] = pack.Dictionary.Name };
+        await using var issuesTable = await IssuesTable.CreateAsync(uploadId, metadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
+        var records = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+        try
         {
-            throw new InputFileException(displayName, Unsupported(format), "Export the data from CSPro as CSV (one file per record, header of item names) and upload that.");
+            var issues = new List<RowIssue>();
+            var ingested = time.GetUtcNow();
+            long read = 0;
+            await foreach (var row in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                read++;
+                if (!records.TryGetValue(row.Layout.Record.Name, out var state))
+                {
+                    var recordMetadata = new Dictionary<string, string>(metadata) { ["record"] = row.Layout.Record.Name };
+                    state = new RecordState(await RecordTables.CreateAsync(row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false), new RowValidator(row.Layout), new CellValue[row.Layout.Columns.Count]);
+                    records.Add(row.Layout.Record.Name, state);
+                }
+
+                issues.Clear();
+                if (state.Validator.Validate(row, state.Cells, issues, out var caseKey))
+                {
+                    await state.Tables.AddCuratedAsync(caseKey, state.Cells, uploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
+                    await state.Tables.AddRejectedAsync(row, caseKey, reasons, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
+                    logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, displayName, reasons);
+                }
+
+                await issuesTable.AddAsync(issues, cancellationToken).ConfigureAwait(false);
+                if (read % _options.ProgressEveryRows == 0)
+                {
+                    progress?.Report(new IngestProgress(displayName, read));
+                }
+            }
+
+            var hash = await upload.FinishHashAsync(cancellationToken).ConfigureAwait(false);
+            var counts = records.Values.Select(r => r.Tables.Count).OrderBy(c => c.Record, StringComparer.Ordinal).ToList();
+            if (counts.Sum(c => c.Read) != read)
+            {
+                throw new InvalidOperationException($"Row accounting broke for {displayName}: {read} rows read, {counts.Sum(c => c.Read)} written.");
+            }
+
+            foreach (var state in records.Values)
+            {
+                var record = state.Tables.Layout.Record.Name;
+                await UploadAsync(LakeZone.Curated, LakePaths.Curated(pack.Id, record, uploadId), state.Tables.Curated, cancellationToken).ConfigureAwait(false);
+                if (state.Tables.Rejected.RowCount > 0)
+                {
+                    await UploadAsync(LakeZone.Quarantine, LakePaths.Rejected(pack.Id, uploadId, record), state.Tables.Rejected, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await UploadAsync(LakeZone.Reports, LakePaths.Issues(pack.Id, uploadId), issuesTable.Writer, cancellationToken).ConfigureAwait(false);
+            var summary = new
+            {
+                survey = pack.Id,
+                uploadId,
+                upload = displayName,
+                format = reader.Format,
+                sha256 = hash,
+                bytes = upload.BytesRead,
+                records = counts.Select(c => new { record = c.Record, read = c.Read, curated = c.Curated, rejected = c.Rejected }),
+                issuesByRule = issuesTable.CountsByRule,
+            };
+            await WriteJsonAsync(LakeZone.Reports, LakePaths.Summary(pack.Id, uploadId), summary, cancellationToken).ConfigureAwait(false);
+            return (counts, reader.Format, hash);
         }
-
-        await using var reader = await DelimitedExportReader.CreateAsync(upload, displayName, delimiter, pack, cancellationToken).ConfigureAwait(false);
-        var metadata = new Dictionary<string, string>
+        finally
         {
-            ["survey"] = pack.Id,
-            ["record"] = reader.Layout.Record.Name,
-            ["upload_id"] = uploadId,
-            ["dictionary"] = pack.Dictionary.Name,
-        };
-        await using var tables = await UploadTables.CreateAsync(reader.Layout, metadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
-        var validator = new RowValidator(reader.Layout);
-        var cells = new CellValue[reader.Layout.Columns.Count];
-        var issues = new List<RowIssue>();
-        var issueCounts = new Dictionary<string, long>(StringComparer.Ordinal);
-        long read = 0, curated = 0, rejected = 0;
-        var ingested = time.GetUtcNow();
-        await foreach (var row in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            read++;
-            issues.Clear();
-            if (validator.Validate(row, cells, issues, out var caseKey))
+            foreach (var state in records.Values)
             {
-                await tables.AddCuratedAsync(caseKey, cells, uploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
-                curated++;
-            }
-            else
-            {
-                var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
-                await tables.AddRejectedAsync(row, caseKey, reasons, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
-                rejected++;
-                logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, displayName, reasons);
-            }
-
-            foreach (var issue in issues)
-            {
-                issueCounts[issue.Rule] = issueCounts.GetValueOrDefault(issue.Rule) + 1;
-            }
-
-            await tables.AddIssuesAsync(uploadId, issues, cancellationToken).ConfigureAwait(false);
-            if (read % _options.ProgressEveryRows == 0)
-            {
-                progress?.Report(new IngestProgress(displayName, read));
+                await state.Tables.DisposeAsync().ConfigureAwait(false);
             }
         }
-
-        var hash = await upload.FinishHashAsync(cancellationToken).ConfigureAwait(false);
-        var record = reader.Layout.Record.Name;
-        var counts = new[] { new RecordCount(record, read, curated, rejected) };
-        Debug.Assert(read == curated + rejected, "every row read is curated or rejected");
-
-        await UploadAsync(LakeZone.Curated, LakePaths.Curated(pack.Id, record, uploadId), tables.Curated, cancellationToken).ConfigureAwait(false);
-        if (rejected > 0)
-        {
-            await UploadAsync(LakeZone.Quarantine, LakePaths.Rejected(pack.Id, uploadId, record), tables.Rejected, cancellationToken).ConfigureAwait(false);
-        }
-
-        await UploadAsync(LakeZone.Reports, LakePaths.Issues(pack.Id, uploadId), tables.Issues, cancellationToken).ConfigureAwait(false);
-        var summary = new
-        {
-            survey = pack.Id,
-            uploadId,
-            upload = displayName,
-            format = $"delimited ('{(delimiter == '\t' ? "\\t" : delimiter.ToString())}')",
-            sha256 = hash,
-            bytes = upload.BytesRead,
-            records = counts.Select(c => new { record = c.Record, read = c.Read, curated = c.Curated, rejected = c.Rejected }),
-            issuesByRule = issueCounts,
-        };
-        await WriteJsonAsync(LakeZone.Reports, LakePaths.Summary(pack.Id, uploadId), summary, cancellationToken).ConfigureAwait(false);
-        return (counts, "delimited", hash);
     }
 
     private async Task<UploadRecord> RejectFileAsync(UploadRecord record, string message, long started, CancellationToken cancellationToken)
@@ -205,6 +210,7 @@ public sealed class IngestService(
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
         };
         await ledger.SaveUploadAsync(rejected, cancellationToken).ConfigureAwait(false);
+        PipelineMetrics.RecordUpload(record.SurveyId, record.Format, "rejected", 0, 0, record.SizeBytes, rejected.DurationMs);
         return rejected;
     }
 
@@ -220,16 +226,9 @@ public sealed class IngestService(
         await lake.WriteAsync(zone, path, content, ifMatch: null, cancellationToken).ConfigureAwait(false);
     }
 
+    private sealed record RecordState(RecordTables Tables, RowValidator Validator, CellValue[] Cells);
+
     /// <summary>Same blob version → same id: duplicate events for one upload are recognised; a re-upload gets a new id.</summary>
     public static string UploadIdOf(string path, string etag) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(path + "\n" + etag)))[..20];
-
-    private static string Unsupported(UploadFormat format) => format switch
-    {
-        UploadFormat.Empty => "the file is empty.",
-        UploadFormat.CsproDb => "this is a CSPro DB (.csdb) file; reading CSPro DB is not supported yet.",
-        UploadFormat.Zip => "this is a zip container (an Excel workbook or a zip bundle); these are not supported yet.",
-        UploadFormat.Dictionary => "this is a CSPro dictionary (.dcf), not data; the survey's dictionary comes from its survey pack.",
-        _ => "the content is neither delimited text (CSV, semicolon or tab with a header row) nor a known CSPro file.",
-    };
 }

@@ -2,8 +2,8 @@ using Pipeline.Core.Lake;
 
 namespace Pipeline.Core.Ingest;
 
-/// <summary>The three tables one upload writes: curated rows, rejected rows, issues. Columns are derived from the layout.</summary>
-internal sealed class UploadTables : IAsyncDisposable
+/// <summary>The two tables one record of one upload writes: curated rows and rejected rows. Columns come from the layout.</summary>
+internal sealed class RecordTables : IAsyncDisposable
 {
     public const string CaseKey = "_case_key";
     public const string UploadId = "_upload_id";
@@ -11,24 +11,16 @@ internal sealed class UploadTables : IAsyncDisposable
     public const string IngestedUtc = "_ingested_utc";
     public const string Reasons = "_reasons";
 
-    private static readonly TableColumn[] IssueColumns =
-    [
-        new("upload_id", ColumnKind.Text), new("row", ColumnKind.Integer), new("case_key", ColumnKind.Text), new("record", ColumnKind.Text),
-        new("item", ColumnKind.Text), new("value", ColumnKind.Text), new("rule", ColumnKind.Text), new("severity", ColumnKind.Text), new("message", ColumnKind.Text),
-    ];
-
     private readonly int[] _kept;
     private readonly CellValue[] _curatedRow;
     private readonly CellValue[] _rejectedRow;
-    private readonly CellValue[] _issueRow = new CellValue[IssueColumns.Length];
 
-    private UploadTables(RecordLayout layout, int[] kept, ParquetTableWriter curated, ParquetTableWriter rejected, ParquetTableWriter issues)
+    private RecordTables(RecordLayout layout, int[] kept, ParquetTableWriter curated, ParquetTableWriter rejected)
     {
         Layout = layout;
         _kept = kept;
         Curated = curated;
         Rejected = rejected;
-        Issues = issues;
         _curatedRow = new CellValue[curated.Columns.Count];
         _rejectedRow = new CellValue[rejected.Columns.Count];
     }
@@ -39,9 +31,10 @@ internal sealed class UploadTables : IAsyncDisposable
 
     public ParquetTableWriter Rejected { get; }
 
-    public ParquetTableWriter Issues { get; }
+    /// <summary>Row accounting of this record: read = curated + rejected.</summary>
+    public RecordCount Count => new(Layout.Record.Name, Curated.RowCount + Rejected.RowCount, Curated.RowCount, Rejected.RowCount);
 
-    public static async Task<UploadTables> CreateAsync(RecordLayout layout, IReadOnlyDictionary<string, string> metadata, ParquetTableOptions options, CancellationToken cancellationToken)
+    public static async Task<RecordTables> CreateAsync(RecordLayout layout, IReadOnlyDictionary<string, string> metadata, ParquetTableOptions options, CancellationToken cancellationToken)
     {
         // Dropped personal items never get a column, in any table.
         var kept = Enumerable.Range(0, layout.Columns.Count).Where(i => layout.Columns[i].Privacy != PersonalData.Drop).ToArray();
@@ -52,8 +45,7 @@ internal sealed class UploadTables : IAsyncDisposable
         rejectedColumns.AddRange(kept.Select(i => new TableColumn(layout.Columns[i].Name, ColumnKind.Text)));
         var curated = await ParquetTableWriter.CreateAsync(curatedColumns, metadata, options, cancellationToken).ConfigureAwait(false);
         var rejected = await ParquetTableWriter.CreateAsync(rejectedColumns, metadata, options, cancellationToken).ConfigureAwait(false);
-        var issues = await ParquetTableWriter.CreateAsync(IssueColumns, metadata, options, cancellationToken).ConfigureAwait(false);
-        return new UploadTables(layout, kept, curated, rejected, issues);
+        return new RecordTables(layout, kept, curated, rejected);
     }
 
     /// <summary>Appends a valid row; pseudonymised items are replaced here, before anything is buffered.</summary>
@@ -88,23 +80,6 @@ internal sealed class UploadTables : IAsyncDisposable
         return Rejected.AppendAsync(_rejectedRow, cancellationToken);
     }
 
-    public async ValueTask AddIssuesAsync(string uploadId, IEnumerable<RowIssue> issues, CancellationToken cancellationToken)
-    {
-        foreach (var issue in issues)
-        {
-            _issueRow[0] = CellValue.OfText(uploadId);
-            _issueRow[1] = CellValue.OfInteger(issue.Row);
-            _issueRow[2] = CellValue.OfText(issue.CaseKey);
-            _issueRow[3] = CellValue.OfText(issue.Record);
-            _issueRow[4] = CellValue.OfText(issue.Item);
-            _issueRow[5] = CellValue.OfText(issue.Value);
-            _issueRow[6] = CellValue.OfText(issue.Rule);
-            _issueRow[7] = CellValue.OfText(issue.Severity == IssueSeverity.Error ? "error" : "warning");
-            _issueRow[8] = CellValue.OfText(issue.Message);
-            await Issues.AppendAsync(_issueRow, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private CellValue Protect(int column, CellValue cell, Func<string, string> pseudonym) =>
         Layout.Columns[column].Privacy == PersonalData.Pseudonymise && !cell.IsNull ? CellValue.OfText(pseudonym(cell.Text!)) : cell;
 
@@ -112,6 +87,5 @@ internal sealed class UploadTables : IAsyncDisposable
     {
         await Curated.DisposeAsync().ConfigureAwait(false);
         await Rejected.DisposeAsync().ConfigureAwait(false);
-        await Issues.DisposeAsync().ConfigureAwait(false);
     }
 }

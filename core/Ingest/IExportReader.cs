@@ -1,0 +1,13 @@
+namespace Pipeline.Core.Ingest;
+
+/// <summary>
+/// A reader of one upload in one export format. Streams <see cref="SourceRow"/>s of any record of the dictionary
+/// (each row says its layout); a file that cannot be read throws <see cref="InputFileException"/> with its coordinates.
+/// </summary>
+public interface IExportReader : IAsyncDisposable
+{
+    /// <summary>Short format name recorded in the ledger, e.g. "delimited", "cspro-text", "cspro-db".</summary>
+    string Format { get; }
+
+    IAsyncEnumerable<SourceRow> ReadAsync(CancellationToken cancellationToken);
+}
