@@ -16,6 +16,15 @@ if ! grep -qs "\"version\": \"$AZURITE_VERSION\"" "$TOOLS/node_modules/azurite/p
   npm install --prefix "$TOOLS" --no-save --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >/dev/null
 fi
 
+# A second independent Parquet reader for the tests (see tests/Pipeline.Tests/Support/NodeParquet.cs).
+HYPARQUET_VERSION=1.31.5
+READERS=.tools/node-readers
+if ! grep -qs "\"version\": \"$HYPARQUET_VERSION\"" "$READERS/node_modules/hyparquet/package.json"; then
+  echo "Installing hyparquet@$HYPARQUET_VERSION into $READERS ..."
+  mkdir -p "$READERS"
+  npm install --prefix "$READERS" --no-save --no-audit --no-fund --loglevel=error "hyparquet@$HYPARQUET_VERSION" >/dev/null
+fi
+
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 BLOB_PORT=$(free_port); QUEUE_PORT=$(free_port); TABLE_PORT=$(free_port)
 WORKSPACE=$(mktemp -d)

@@ -71,7 +71,7 @@ public abstract class LakeBackend
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration[PipelineServices.ConnectionName] is { Length: > 0 } connectionString)
         {
-            return Azure(new BlobServiceClient(connectionString), new TableServiceClient(connectionString));
+            return Azure(new BlobServiceClient(connectionString, BlobOptions()), new TableServiceClient(connectionString, TableOptions()));
         }
 
         var section = configuration.GetSection(PipelineServices.ConnectionName);
@@ -84,7 +84,35 @@ public abstract class LakeBackend
         }
 
         var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["clientId"] });
-        return Azure(new BlobServiceClient(new Uri(blobUri), credential), new TableServiceClient(new Uri(tableUri), credential));
+        return Azure(new BlobServiceClient(new Uri(blobUri), credential, BlobOptions()), new TableServiceClient(new Uri(tableUri), credential, TableOptions()));
+    }
+
+    /// <summary>
+    /// Blob client options: transient failures (timeouts, 408/429/500/502/503/504, dropped connections) are retried by the
+    /// Azure SDK up to 5 times with exponential backoff from 0.5 s to 30 s; a failure that outlasts that fails the upload's
+    /// attempt, and the trigger's own retry takes over.
+    /// </summary>
+    public static BlobClientOptions BlobOptions()
+    {
+        var options = new BlobClientOptions();
+        SetRetry(options.Retry);
+        return options;
+    }
+
+    /// <summary>Table client options, with the same retry policy as <see cref="BlobOptions"/>.</summary>
+    public static TableClientOptions TableOptions()
+    {
+        var options = new TableClientOptions();
+        SetRetry(options.Retry);
+        return options;
+    }
+
+    private static void SetRetry(global::Azure.Core.RetryOptions retry)
+    {
+        retry.Mode = global::Azure.Core.RetryMode.Exponential;
+        retry.MaxRetries = 5;
+        retry.Delay = TimeSpan.FromMilliseconds(500);
+        retry.MaxDelay = TimeSpan.FromSeconds(30);
     }
 
     private sealed class LocalFolderBackend(string root) : LakeBackend

@@ -7,24 +7,24 @@ using Pipeline.Core.Lake;
 namespace Pipeline.Core.Findings;
 
 /// <summary>
-/// The current view of one curated record: the rows of every succeeded upload, where a case loaded again by a later
-/// upload replaces the earlier version (latest upload wins per case key). Streams row group by row group.
+/// The current view of one curated record: the rows of every upload published in the current-view manifest, where a
+/// case loaded again by a later upload replaces the earlier version (latest upload wins per case key). Streams row
+/// group by row group; holds the set of case keys seen (about 50 bytes per case), not the rows.
 /// </summary>
 public sealed class CuratedView(ILakeStore lake)
 {
     /// <summary>
     /// Yields, for each current case, the values of <paramref name="items"/> (integer items; null when blank or absent).
-    /// <paramref name="uploads"/> must be ordered oldest first; they are read newest first so the first version seen wins.
+    /// The manifest lists uploads oldest first; they are read newest first so the first version of a case seen wins.
     /// </summary>
-    public async IAsyncEnumerable<long?[]> ReadAsync(string survey, string record, IReadOnlyList<string> uploads, IReadOnlyList<string> items, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<long?[]> ReadAsync(CurrentViewManifest manifest, string record, IReadOnlyList<string> items, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(uploads);
+        ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(items);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var u = uploads.Count - 1; u >= 0; u--)
+        for (var u = manifest.Uploads.Count - 1; u >= 0; u--)
         {
-            var path = LakePaths.Curated(survey, record, uploads[u]);
-            if (await lake.GetInfoAsync(LakeZone.Curated, path, cancellationToken).ConfigureAwait(false) is null)
+            if (!manifest.Uploads[u].Records.TryGetValue(record, out var path))
             {
                 continue; // the upload held other records only
             }

@@ -10,7 +10,7 @@ using Pipeline.Core.Telemetry;
 namespace Pipeline.Core.Findings;
 
 /// <summary>
-/// Recomputes a survey's findings from the current curated view: every indicator of the catalogue, in every breakdown
+/// Recomputes a survey's findings from the current curated view (the manifest <c>curated/&lt;survey&gt;/_current.json</c>): every indicator of the catalogue, in every breakdown
 /// cell, design-weighted (<see cref="StratifiedRatio"/>). Writes a new run folder, then switches the current pointer in
 /// one conditional write. Running it twice on the same inputs writes nothing the second time (a skip is recorded).
 /// Memory depends on indicators × cells × strata and on the case keys of the view, not on row payloads.
@@ -24,18 +24,9 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
         ArgumentNullException.ThrowIfNull(pack);
         var started = time.GetTimestamp();
         var startedUtc = time.GetUtcNow();
-        var uploads = new List<UploadRecord>();
-        await foreach (var u in ledger.ListUploadsAsync(pack.Id, cancellationToken).ConfigureAwait(false))
-        {
-            if (u.Status == UploadStatus.Succeeded)
-            {
-                uploads.Add(u);
-            }
-        }
-
-        uploads.Sort((a, b) => (a.CompletedUtc, a.UploadId).CompareTo((b.CompletedUtc, b.UploadId)));
-        var uploadIds = uploads.Select(u => u.UploadId).ToList();
-        var fingerprint = Fingerprint(pack, uploadIds);
+        var (view, _) = await new CurrentViewStore(lake).ReadAsync(pack.Id, cancellationToken).ConfigureAwait(false);
+        var uploads = view.Uploads;
+        var fingerprint = Fingerprint(pack, uploads.Select(u => u.UploadId));
         var (pointer, pointerETag) = await ReadPointerAsync(pack.Id, cancellationToken).ConfigureAwait(false);
         if (!force && pointer?.Fingerprint == fingerprint)
         {
@@ -59,7 +50,7 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
         foreach (var record in pack.Indicators.Indicators.Select(i => i.Record).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var items = computation.ItemsNeeded(record);
-            await foreach (var values in new CuratedView(lake).ReadAsync(pack.Id, record, uploadIds, items, cancellationToken).ConfigureAwait(false))
+            await foreach (var values in new CuratedView(lake).ReadAsync(view, record, items, cancellationToken).ConfigureAwait(false))
             {
                 computation.Add(record, values);
             }
@@ -98,22 +89,8 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
 
     private async Task<(RunPointer? Pointer, string ETag)> ReadPointerAsync(string survey, CancellationToken cancellationToken)
     {
-        var path = FindingsPaths.Current(survey);
-        var info = await lake.GetInfoAsync(LakeZone.Findings, path, cancellationToken).ConfigureAwait(false);
-        if (info is null)
-        {
-            return (null, LakeETag.None);
-        }
-
-        try
-        {
-            await using var stream = await lake.OpenReadAsync(LakeZone.Findings, path, cancellationToken).ConfigureAwait(false);
-            return (await JsonSerializer.DeserializeAsync<RunPointer>(stream, cancellationToken: cancellationToken).ConfigureAwait(false), info.ETag);
-        }
-        catch (LakeBlobNotFoundException)
-        {
-            return (null, LakeETag.None);
-        }
+        var blob = await lake.ReadSmallAsync(LakeZone.Findings, FindingsPaths.Current(survey), cancellationToken).ConfigureAwait(false);
+        return blob is null ? (null, LakeETag.None) : (JsonSerializer.Deserialize<RunPointer>(blob.Content.Span), blob.ETag);
     }
 
     private async Task<bool> TrySwitchPointerAsync(string survey, RunPointer pointer, string expectedETag, CancellationToken cancellationToken)

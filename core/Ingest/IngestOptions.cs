@@ -15,6 +15,13 @@ public sealed class IngestOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;
 
+    /// <summary>
+    /// How long a delivery that started processing owns the upload. Another delivery of the same upload arriving meanwhile
+    /// returns at once (the owner's own trigger retries if it fails); after the lease a delivery may take over, e.g. when
+    /// the owner's instance died. Default 65 minutes: longer than the Functions timeout in host.json (1 hour).
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(65);
+
     /// <summary>Progress is reported every this many rows. Default 50,000.</summary>
     [Range(1, int.MaxValue)]
     public int ProgressEveryRows { get; set; } = 50_000;

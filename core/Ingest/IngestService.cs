@@ -11,9 +11,11 @@ using Pipeline.Core.Telemetry;
 namespace Pipeline.Core.Ingest;
 
 /// <summary>
-/// Ingests one upload from the incoming zone: raw copy → detect → read → validate → clean → write Parquet, then the
-/// reports and the ledger row. The ledger row turning <see cref="UploadStatus.Succeeded"/> is the commit point: findings
-/// only read uploads that reached it, so a crash half-way leaves nothing visible and the next delivery redoes the work.
+/// Ingests one upload from the incoming zone: claim it in the ledger → read once (detect, read, validate, clean into
+/// temporary Parquet) → content-addressed raw copy → write curated, quarantine and report files → publish the upload in
+/// the current view (<see cref="CurrentViewStore"/>, one conditional write) → ledger Succeeded. Nothing is visible to
+/// readers of the current view before the publish step, so a crash anywhere leaves no partial result and the next
+/// delivery redoes the work with the same outcome.
 /// </summary>
 public sealed class IngestService(
     ILakeStore lake,
@@ -27,42 +29,33 @@ public sealed class IngestService(
     private const string UnknownSurvey = "_unknown";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private readonly IngestOptions _options = options.Value;
+    private readonly CurrentViewStore _currentView = new(lake);
 
     /// <summary>
     /// Ingests <paramref name="incomingPath"/> (a path in the incoming zone whose first segment is the survey pack id).
-    /// Returns normally for bad files (status Rejected) and for duplicates of finished uploads; throws only for
-    /// unexpected failures that a retry may fix.
+    /// Returns normally for bad files (status Rejected), for duplicates and for uploads another delivery is processing;
+    /// throws only for unexpected failures that a retry may fix, until <see cref="IngestOptions.MaxAttempts"/>.
     /// </summary>
     public async Task<IngestOutcome> IngestAsync(string incomingPath, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(incomingPath);
         var started = time.GetTimestamp();
-        var info = await lake.GetInfoAsync(LakeZone.Incoming, incomingPath, cancellationToken).ConfigureAwait(false)
-            ?? throw new LakeBlobNotFoundException($"Upload {incomingPath} is not in the incoming zone (deleted before it was processed?).");
+        var info = await lake.GetInfoAsync(LakeZone.Incoming, incomingPath, cancellationToken).ConfigureAwait(false);
+        if (info is null)
+        {
+            logger.LogWarning("Upload {Upload} is no longer in the incoming zone; nothing to ingest", incomingPath);
+            var gone = new UploadRecord { SurveyId = UnknownSurvey, UploadId = string.Empty, BlobPath = incomingPath, Status = UploadStatus.Rejected, ErrorSummary = $"{incomingPath}: the blob was deleted before it could be read." };
+            return new IngestOutcome(gone, AlreadyProcessed: true, []);
+        }
+
         var surveyId = incomingPath.Split('/')[0];
         var pack = incomingPath.Contains('/', StringComparison.Ordinal) ? packs.Find(surveyId) : null;
         var uploadId = UploadIdOf(incomingPath, info.ETag);
-        var ledgerSurvey = pack?.Id ?? UnknownSurvey;
-
-        var previous = await ledger.GetUploadAsync(ledgerSurvey, uploadId, cancellationToken).ConfigureAwait(false);
-        if (previous is { Status: UploadStatus.Succeeded or UploadStatus.Rejected })
+        var (record, proceed) = await ClaimAsync(pack?.Id ?? UnknownSurvey, uploadId, incomingPath, info, cancellationToken).ConfigureAwait(false);
+        if (!proceed)
         {
-            logger.LogInformation("Upload {Upload} ({UploadId}) was already processed with status {Status}; nothing to do", incomingPath, uploadId, previous.Status);
-            return new IngestOutcome(previous, AlreadyProcessed: true, []);
+            return new IngestOutcome(record, AlreadyProcessed: true, []);
         }
-
-        var record = new UploadRecord
-        {
-            SurveyId = ledgerSurvey,
-            UploadId = uploadId,
-            BlobPath = incomingPath,
-            ETag = info.ETag,
-            SizeBytes = info.Size,
-            Status = UploadStatus.Processing,
-            Attempts = (previous?.Attempts ?? 0) + 1,
-            ReceivedUtc = previous?.ReceivedUtc ?? time.GetUtcNow(),
-        };
-        await ledger.SaveUploadAsync(record, cancellationToken).ConfigureAwait(false);
 
         try
         {
@@ -71,31 +64,12 @@ public sealed class IngestService(
                 throw new InputFileException(incomingPath, $"the first folder of the path ('{surveyId}') names no survey pack; known packs: {string.Join(", ", packs.Packs.Select(p => p.Id))}.", "Upload to incoming/<survey-pack-id>/<file>.");
             }
 
-            var rawPath = LakePaths.Raw(pack.Id, uploadId, Path.GetFileName(incomingPath));
-            if (await lake.GetInfoAsync(LakeZone.Raw, rawPath, cancellationToken).ConfigureAwait(false) is null)
-            {
-                await lake.CopyAsync(LakeZone.Incoming, incomingPath, LakeZone.Raw, rawPath, cancellationToken).ConfigureAwait(false);
-            }
-
-            var (counts, format, hash) = await ProcessAsync(pack, uploadId, rawPath, incomingPath, progress, cancellationToken).ConfigureAwait(false);
-            record = record with
-            {
-                Status = UploadStatus.Succeeded,
-                Format = format,
-                ContentSha256 = hash,
-                RowsRead = counts.Sum(c => c.Read),
-                RowsCurated = counts.Sum(c => c.Curated),
-                RowsRejected = counts.Sum(c => c.Rejected),
-                CountsByRecord = string.Join(';', counts.Select(c => $"{c.Record}:{c.Read}/{c.Curated}/{c.Rejected}")),
-                CompletedUtc = time.GetUtcNow(),
-                DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
-                ErrorSummary = string.Empty,
-            };
-            await ledger.SaveUploadAsync(record, cancellationToken).ConfigureAwait(false);
-            PipelineMetrics.RecordUpload(pack.Id, format, "succeeded", record.RowsRead, record.RowsRejected, record.SizeBytes, record.DurationMs);
+            var (counts, done) = await ProcessAsync(pack, record, progress, cancellationToken).ConfigureAwait(false);
+            record = await SaveOutcomeAsync(done with { Status = UploadStatus.Succeeded, CompletedUtc = time.GetUtcNow(), DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds, LeaseUntilUtc = null, ErrorSummary = string.Empty }, cancellationToken).ConfigureAwait(false);
+            PipelineMetrics.RecordUpload(pack.Id, record.Format, "succeeded", record.RowsRead, record.RowsRejected, record.SizeBytes, record.DurationMs);
             logger.LogInformation(
                 "Ingested {Upload}: {Read} rows read, {Curated} curated, {Rejected} rejected; survey {Survey}, format {Format}, {Bytes} bytes in {DurationMs} ms",
-                incomingPath, record.RowsRead, record.RowsCurated, record.RowsRejected, pack.Id, format, record.SizeBytes, record.DurationMs);
+                incomingPath, record.RowsRead, record.RowsCurated, record.RowsRejected, pack.Id, record.Format, record.SizeBytes, record.DurationMs);
             return new IngestOutcome(record, AlreadyProcessed: false, counts);
         }
         catch (InputFileException e)
@@ -108,56 +82,78 @@ public sealed class IngestService(
             if (record.Attempts >= _options.MaxAttempts)
             {
                 logger.LogError(e, "Giving up on upload {Upload} after {Attempts} attempts", incomingPath, record.Attempts);
-                var message = $"{incomingPath}: processing failed {record.Attempts} times; last error: {e.Message} The upload is kept in the raw zone; contact the data team.";
-                return new IngestOutcome(await RejectFileAsync(record, message, started, cancellationToken).ConfigureAwait(false), AlreadyProcessed: false, []);
+                var message = $"{incomingPath}: processing failed {record.Attempts} times; last error: {e.Message} The upload stays in the incoming zone; contact the data team.";
+                return new IngestOutcome(await RejectFileAsync(record, message, started, CancellationToken.None).ConfigureAwait(false), AlreadyProcessed: false, []);
             }
 
-            await ledger.SaveUploadAsync(record with { Status = UploadStatus.Failed, ErrorSummary = e.Message, DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds }, cancellationToken).ConfigureAwait(false);
+            await TrySaveAsync(record with { Status = UploadStatus.Failed, LeaseUntilUtc = null, ErrorSummary = e.Message, DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds }).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            await TrySaveAsync(record with { Status = UploadStatus.Failed, LeaseUntilUtc = null, ErrorSummary = "cancelled" }).ConfigureAwait(false);
             throw;
         }
     }
 
-    private async Task<(IReadOnlyList<RecordCount> Counts, string Format, string Hash)> ProcessAsync(SurveyPack pack, string uploadId, string rawPath, string displayName, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the upload for this delivery, or finds it finished or owned by a live lease. Every delivery is counted; the
+    /// ledger row is updated with its ETag as condition, so of concurrent deliveries exactly one claims.
+    /// </summary>
+    private async Task<(UploadRecord Record, bool Proceed)> ClaimAsync(string survey, string uploadId, string path, LakeBlobInfo info, CancellationToken cancellationToken)
     {
-        await using var upload = await UploadStream.OpenAsync(await lake.OpenReadAsync(LakeZone.Raw, rawPath, cancellationToken).ConfigureAwait(false), FormatDetector.SniffLength, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; ; attempt++)
+        {
+            var entry = await ledger.GetUploadEntryAsync(survey, uploadId, cancellationToken).ConfigureAwait(false);
+            var previous = entry?.Record;
+            var now = time.GetUtcNow();
+            var finished = previous?.Status is UploadStatus.Succeeded or UploadStatus.Rejected;
+            var owned = previous is { Status: UploadStatus.Processing } && previous.LeaseUntilUtc > now;
+            var next = finished || owned
+                ? previous! with { Deliveries = previous.Deliveries + 1 }
+                : new UploadRecord
+                {
+                    SurveyId = survey,
+                    UploadId = uploadId,
+                    BlobPath = path,
+                    ETag = info.ETag,
+                    SizeBytes = info.Size,
+                    Status = UploadStatus.Processing,
+                    Attempts = (previous?.Attempts ?? 0) + 1,
+                    Deliveries = (previous?.Deliveries ?? 0) + 1,
+                    LeaseUntilUtc = now + _options.LeaseDuration,
+                    ReceivedUtc = previous?.ReceivedUtc ?? now,
+                };
+            try
+            {
+                await ledger.SaveUploadAsync(next, cancellationToken, entry?.ETag ?? LakeETag.None).ConfigureAwait(false);
+            }
+            catch (LakeConflictException) when (attempt < 50)
+            {
+                await Task.Delay(Random.Shared.Next(5, 40), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (finished || owned)
+            {
+                logger.LogInformation("Upload {Upload} ({UploadId}) is {State}; delivery {Delivery} does nothing", path, uploadId, finished ? previous!.Status : "being processed by another delivery", next.Deliveries);
+            }
+
+            return (next, !(finished || owned));
+        }
+    }
+
+    private async Task<(IReadOnlyList<RecordCount> Counts, UploadRecord Record)> ProcessAsync(SurveyPack pack, UploadRecord record, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var displayName = record.BlobPath;
+        await using var upload = await UploadStream.OpenAsync(await lake.OpenReadAsync(LakeZone.Incoming, record.BlobPath, cancellationToken, record.ETag).ConfigureAwait(false), FormatDetector.SniffLength, cancellationToken).ConfigureAwait(false);
         await using var reader = await ExportReaders.OpenAsync(upload, displayName, pack, cancellationToken).ConfigureAwait(false);
-        var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["upload_id"] = uploadId, ["dictionary"] = pack.Dictionary.Name };
-        await using var issuesTable = await IssuesTable.CreateAsync(uploadId, metadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
+        var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["upload_id"] = record.UploadId, ["dictionary"] = pack.Dictionary.Name };
+        await using var issuesTable = await IssuesTable.CreateAsync(record.UploadId, metadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
         var records = new Dictionary<string, RecordState>(StringComparer.Ordinal);
         try
         {
-            var issues = new List<RowIssue>();
-            var ingested = time.GetUtcNow();
-            long read = 0;
-            await foreach (var row in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                read++;
-                if (!records.TryGetValue(row.Layout.Record.Name, out var state))
-                {
-                    var recordMetadata = new Dictionary<string, string>(metadata) { ["record"] = row.Layout.Record.Name };
-                    state = new RecordState(await RecordTables.CreateAsync(row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false), new RowValidator(row.Layout), new CellValue[row.Layout.Columns.Count]);
-                    records.Add(row.Layout.Record.Name, state);
-                }
-
-                issues.Clear();
-                if (state.Validator.Validate(row, state.Cells, issues, out var caseKey))
-                {
-                    await state.Tables.AddCuratedAsync(caseKey, state.Cells, uploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
-                    await state.Tables.AddRejectedAsync(row, caseKey, reasons, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
-                    logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, displayName, reasons);
-                }
-
-                await issuesTable.AddAsync(issues, cancellationToken).ConfigureAwait(false);
-                if (read % _options.ProgressEveryRows == 0)
-                {
-                    progress?.Report(new IngestProgress(displayName, read));
-                }
-            }
-
+            var read = await ReadAllAsync(record, reader, issuesTable, records, metadata, progress, cancellationToken).ConfigureAwait(false);
             var hash = await upload.FinishHashAsync(cancellationToken).ConfigureAwait(false);
             var counts = records.Values.Select(r => r.Tables.Count).OrderBy(c => c.Record, StringComparer.Ordinal).ToList();
             if (counts.Sum(c => c.Read) != read)
@@ -165,30 +161,18 @@ public sealed class IngestService(
                 throw new InvalidOperationException($"Row accounting broke for {displayName}: {read} rows read, {counts.Sum(c => c.Read)} written.");
             }
 
-            foreach (var state in records.Values)
+            record = record with
             {
-                var record = state.Tables.Layout.Record.Name;
-                await UploadAsync(LakeZone.Curated, LakePaths.Curated(pack.Id, record, uploadId), state.Tables.Curated, cancellationToken).ConfigureAwait(false);
-                if (state.Tables.Rejected.RowCount > 0)
-                {
-                    await UploadAsync(LakeZone.Quarantine, LakePaths.Rejected(pack.Id, uploadId, record), state.Tables.Rejected, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await UploadAsync(LakeZone.Reports, LakePaths.Issues(pack.Id, uploadId), issuesTable.Writer, cancellationToken).ConfigureAwait(false);
-            var summary = new
-            {
-                survey = pack.Id,
-                uploadId,
-                upload = displayName,
-                format = reader.Format,
-                sha256 = hash,
-                bytes = upload.BytesRead,
-                records = counts.Select(c => new { record = c.Record, read = c.Read, curated = c.Curated, rejected = c.Rejected }),
-                issuesByRule = issuesTable.CountsByRule,
+                Format = reader.Format,
+                ContentSha256 = hash,
+                RowsRead = read,
+                RowsCurated = counts.Sum(c => c.Curated),
+                RowsRejected = counts.Sum(c => c.Rejected),
+                CountsByRecord = string.Join(';', counts.Select(c => $"{c.Record}:{c.Read}/{c.Curated}/{c.Rejected}")),
+                RawPath = LakePaths.Raw(pack.Id, hash, Path.GetExtension(record.BlobPath)),
             };
-            await WriteJsonAsync(LakeZone.Reports, LakePaths.Summary(pack.Id, uploadId), summary, cancellationToken).ConfigureAwait(false);
-            return (counts, reader.Format, hash);
+            record = await PublishAsync(pack, record, records.Values, issuesTable, counts, cancellationToken).ConfigureAwait(false);
+            return (counts, record);
         }
         finally
         {
@@ -199,19 +183,151 @@ public sealed class IngestService(
         }
     }
 
+    private async Task<long> ReadAllAsync(UploadRecord record, IExportReader reader, IssuesTable issuesTable, Dictionary<string, RecordState> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var issues = new List<RowIssue>();
+        var ingested = record.ReceivedUtc; // the first delivery's time: a retry writes identical files
+        long read = 0;
+        await foreach (var row in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            read++;
+            if (!records.TryGetValue(row.Layout.Record.Name, out var state))
+            {
+                var recordMetadata = new Dictionary<string, string>(metadata) { ["record"] = row.Layout.Record.Name };
+                state = new RecordState(await RecordTables.CreateAsync(row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false), new RowValidator(row.Layout), new CellValue[row.Layout.Columns.Count]);
+                records.Add(row.Layout.Record.Name, state);
+            }
+
+            issues.Clear();
+            if (state.Validator.Validate(row, state.Cells, issues, out var caseKey))
+            {
+                await state.Tables.AddCuratedAsync(caseKey, state.Cells, record.UploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
+                await state.Tables.AddRejectedAsync(row, caseKey, reasons, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
+                logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, record.BlobPath, reasons);
+            }
+
+            await issuesTable.AddAsync(issues, cancellationToken).ConfigureAwait(false);
+            if (read % _options.ProgressEveryRows == 0)
+            {
+                progress?.Report(new IngestProgress(record.BlobPath, read));
+            }
+        }
+
+        return read;
+    }
+
+    /// <summary>Raw copy, output files, then the one step that makes the upload visible: the current-view manifest.</summary>
+    private async Task<UploadRecord> PublishAsync(SurveyPack pack, UploadRecord record, IEnumerable<RecordState> records, IssuesTable issuesTable, IReadOnlyList<RecordCount> counts, CancellationToken cancellationToken)
+    {
+        if (await lake.GetInfoAsync(LakeZone.Raw, record.RawPath, cancellationToken).ConfigureAwait(false) is null)
+        {
+            try
+            {
+                await lake.CopyAsync(LakeZone.Incoming, record.BlobPath, LakeZone.Raw, record.RawPath, cancellationToken, record.ETag).ConfigureAwait(false);
+            }
+            catch (LakeConflictException e)
+            {
+                throw new InputFileException(record.BlobPath, "the file was replaced while it was being read; this version is dropped.", "Nothing to do: the new version is ingested by its own upload event.", inner: e);
+            }
+        }
+
+        var (manifest, _) = await _currentView.ReadAsync(pack.Id, cancellationToken).ConfigureAwait(false);
+        var same = manifest.WithContent(record.ContentSha256);
+        if (same is not null && same.UploadId != record.UploadId)
+        {
+            logger.LogInformation("Upload {Upload} has the same content as upload {Other} ({OtherPath}); nothing new to publish", record.BlobPath, same.UploadId, same.BlobPath);
+            await WriteSummaryAsync(pack, record, counts, issuesTable, same.UploadId, cancellationToken).ConfigureAwait(false);
+            return record with { DuplicateOf = same.UploadId };
+        }
+
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var state in records)
+        {
+            var name = state.Tables.Layout.Record.Name;
+            files[name] = LakePaths.Curated(pack.Id, name, record.UploadId);
+            await UploadAsync(LakeZone.Curated, files[name], state.Tables.Curated, cancellationToken).ConfigureAwait(false);
+            if (state.Tables.Rejected.RowCount > 0)
+            {
+                await UploadAsync(LakeZone.Quarantine, LakePaths.Rejected(pack.Id, record.UploadId, name), state.Tables.Rejected, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await UploadAsync(LakeZone.Reports, LakePaths.Issues(pack.Id, record.UploadId), issuesTable.Writer, cancellationToken).ConfigureAwait(false);
+        var raced = await _currentView.PublishAsync(pack.Id, new PublishedUpload(record.UploadId, record.BlobPath, record.ContentSha256, time.GetUtcNow(), files), cancellationToken).ConfigureAwait(false);
+        await WriteSummaryAsync(pack, record, counts, issuesTable, raced?.UploadId, cancellationToken).ConfigureAwait(false);
+        return raced is null ? record : record with { DuplicateOf = raced.UploadId };
+    }
+
+    private Task WriteSummaryAsync(SurveyPack pack, UploadRecord record, IReadOnlyList<RecordCount> counts, IssuesTable issuesTable, string? duplicateOf, CancellationToken cancellationToken) =>
+        WriteJsonAsync(LakeZone.Reports, LakePaths.Summary(pack.Id, record.UploadId), new
+        {
+            survey = pack.Id,
+            uploadId = record.UploadId,
+            upload = record.BlobPath,
+            format = record.Format,
+            sha256 = record.ContentSha256,
+            raw = record.RawPath,
+            bytes = record.SizeBytes,
+            duplicateOf,
+            records = counts.Select(c => new { record = c.Record, read = c.Read, curated = c.Curated, rejected = c.Rejected }),
+            issuesByRule = issuesTable.CountsByRule,
+        }, cancellationToken);
+
     private async Task<UploadRecord> RejectFileAsync(UploadRecord record, string message, long started, CancellationToken cancellationToken)
     {
         await WriteJsonAsync(LakeZone.Quarantine, LakePaths.FileError(record.SurveyId, record.UploadId), new { upload = record.BlobPath, record.UploadId, error = message }, cancellationToken).ConfigureAwait(false);
         var rejected = record with
         {
             Status = UploadStatus.Rejected,
+            LeaseUntilUtc = null,
             ErrorSummary = message,
             CompletedUtc = time.GetUtcNow(),
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
         };
-        await ledger.SaveUploadAsync(rejected, cancellationToken).ConfigureAwait(false);
+        rejected = await SaveOutcomeAsync(rejected, cancellationToken).ConfigureAwait(false);
         PipelineMetrics.RecordUpload(record.SurveyId, record.Format, "rejected", 0, 0, record.SizeBytes, rejected.DurationMs);
         return rejected;
+    }
+
+    /// <summary>
+    /// Saves this delivery's outcome without losing the deliveries other, concurrent deliveries counted meanwhile
+    /// (a conditional read-modify-write, retried on conflict).
+    /// </summary>
+    private async Task<UploadRecord> SaveOutcomeAsync(UploadRecord outcome, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var entry = await ledger.GetUploadEntryAsync(outcome.SurveyId, outcome.UploadId, cancellationToken).ConfigureAwait(false);
+            var merged = outcome with { Deliveries = Math.Max(outcome.Deliveries, entry?.Record.Deliveries ?? 0) };
+            try
+            {
+                await ledger.SaveUploadAsync(merged, cancellationToken, entry?.ETag ?? LakeETag.None).ConfigureAwait(false);
+                return merged;
+            }
+            catch (LakeConflictException) when (attempt < 50)
+            {
+                await Task.Delay(Random.Shared.Next(5, 40), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Records a failure without masking the original exception if the ledger is unreachable too.</summary>
+    private async Task TrySaveAsync(UploadRecord record)
+    {
+        try
+        {
+            await SaveOutcomeAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // the original failure is rethrown by the caller; this is best effort
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning(e, "Could not record the failure of upload {Upload} in the ledger", record.BlobPath);
+        }
     }
 
     private async Task UploadAsync(LakeZone zone, string path, ParquetTableWriter table, CancellationToken cancellationToken)

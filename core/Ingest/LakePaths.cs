@@ -6,7 +6,8 @@ namespace Pipeline.Core.Ingest;
 /// </summary>
 public static class LakePaths
 {
-    public static string Raw(string survey, string uploadId, string fileName) => $"{survey}/{uploadId}/{fileName}";
+    /// <summary>Content-addressed: the same bytes uploaded twice, under any name, are kept once.</summary>
+    public static string Raw(string survey, string sha256, string extension) => $"{survey}/sha256={sha256}{extension.ToLowerInvariant()}";
 
     public static string CuratedPrefix(string survey, string record) => $"{survey}/{record.ToLowerInvariant()}/";
 

@@ -9,8 +9,16 @@ public interface ILakeStore
     /// <summary>Size, ETag and time of a blob, or null when it does not exist.</summary>
     Task<LakeBlobInfo?> GetInfoAsync(LakeZone zone, string path, CancellationToken cancellationToken);
 
-    /// <summary>Opens a blob for sequential reading. Throws <see cref="LakeBlobNotFoundException"/> when it does not exist.</summary>
-    Task<Stream> OpenReadAsync(LakeZone zone, string path, CancellationToken cancellationToken);
+    /// <summary>
+    /// Opens a blob for reading. Throws <see cref="LakeBlobNotFoundException"/> when it does not exist, and
+    /// <see cref="LakeConflictException"/> when <paramref name="ifMatch"/> is given and the blob is no longer that version.
+    /// </summary>
+    Task<Stream> OpenReadAsync(LakeZone zone, string path, CancellationToken cancellationToken, string? ifMatch = null);
+
+    /// <summary>
+    /// Reads a small blob (a pointer, a manifest) whole, with the ETag of exactly the version read; null when missing.
+    /// </summary>
+    Task<LakeBlobContent?> ReadSmallAsync(LakeZone zone, string path, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes a blob from a stream. With <paramref name="ifMatch"/> null the blob is overwritten; with <see cref="LakeETag.None"/>
@@ -19,8 +27,11 @@ public interface ILakeStore
     /// </summary>
     Task<string> WriteAsync(LakeZone zone, string path, Stream content, string? ifMatch, CancellationToken cancellationToken);
 
-    /// <summary>Copies a blob inside the lake without passing its bytes through this process where the backend allows it.</summary>
-    Task CopyAsync(LakeZone fromZone, string fromPath, LakeZone toZone, string toPath, CancellationToken cancellationToken);
+    /// <summary>
+    /// Copies a blob inside the lake without passing its bytes through this process where the backend allows it. With
+    /// <paramref name="sourceIfMatch"/>, the copy fails with <see cref="LakeConflictException"/> if the source changed.
+    /// </summary>
+    Task CopyAsync(LakeZone fromZone, string fromPath, LakeZone toZone, string toPath, CancellationToken cancellationToken, string? sourceIfMatch = null);
 
     /// <summary>Lists blobs whose path starts with <paramref name="prefix"/>, in ordinal path order.</summary>
     IAsyncEnumerable<LakeBlobInfo> ListAsync(LakeZone zone, string prefix, CancellationToken cancellationToken);
@@ -28,6 +39,9 @@ public interface ILakeStore
     /// <summary>Deletes a blob if it exists.</summary>
     Task DeleteAsync(LakeZone zone, string path, CancellationToken cancellationToken);
 }
+
+/// <summary>A small blob's bytes and the ETag of that version.</summary>
+public sealed record LakeBlobContent(ReadOnlyMemory<byte> Content, string ETag);
 
 /// <summary>What the lake knows about a blob without reading it.</summary>
 public sealed record LakeBlobInfo(string Path, long Size, string ETag, DateTimeOffset LastModified);

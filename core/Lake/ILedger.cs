@@ -8,8 +8,14 @@ public interface ILedger
 {
     Task<UploadRecord?> GetUploadAsync(string surveyId, string uploadId, CancellationToken cancellationToken);
 
-    /// <summary>Inserts or replaces the upload's row.</summary>
-    Task SaveUploadAsync(UploadRecord upload, CancellationToken cancellationToken);
+    /// <summary>The upload's row and its ETag (for a conditional save), or null.</summary>
+    Task<LedgerEntry<UploadRecord>?> GetUploadEntryAsync(string surveyId, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves the upload's row. With <paramref name="ifMatch"/> null it inserts or replaces; with <see cref="LakeETag.None"/>
+    /// it inserts only; otherwise the stored row's ETag must match. A failed condition throws <see cref="LakeConflictException"/>.
+    /// </summary>
+    Task SaveUploadAsync(UploadRecord upload, CancellationToken cancellationToken, string? ifMatch = null);
 
     /// <summary>All uploads of a survey, in no particular order.</summary>
     IAsyncEnumerable<UploadRecord> ListUploadsAsync(string surveyId, CancellationToken cancellationToken);
@@ -19,6 +25,9 @@ public interface ILedger
 
     IAsyncEnumerable<FindingsRunRecord> ListFindingsRunsAsync(string surveyId, CancellationToken cancellationToken);
 }
+
+/// <summary>A ledger row with the ETag it was read at.</summary>
+public sealed record LedgerEntry<T>(T Record, string ETag);
 
 /// <summary>Where an upload stands.</summary>
 public enum UploadStatus
@@ -55,7 +64,20 @@ public sealed record UploadRecord
 
     public UploadStatus Status { get; init; }
 
+    /// <summary>Times processing started (claims), including retries after failures.</summary>
     public int Attempts { get; init; }
+
+    /// <summary>Times the upload was delivered (events), including duplicates that found it done or in progress.</summary>
+    public int Deliveries { get; init; }
+
+    /// <summary>While Processing: until when the claiming worker owns it; a later delivery may take over after that.</summary>
+    public DateTimeOffset? LeaseUntilUtc { get; init; }
+
+    /// <summary>The content-addressed raw copy (raw zone).</summary>
+    public string RawPath { get; init; } = string.Empty;
+
+    /// <summary>Set when the same content was already published by another upload: this one added nothing.</summary>
+    public string DuplicateOf { get; init; } = string.Empty;
 
     public long RowsRead { get; init; }
 

@@ -34,16 +34,34 @@ public sealed class AzureBlobLakeStore(BlobServiceClient service, LakeOptions op
         }
     }
 
-    public async Task<Stream> OpenReadAsync(LakeZone zone, string path, CancellationToken cancellationToken)
+    public async Task<Stream> OpenReadAsync(LakeZone zone, string path, CancellationToken cancellationToken, string? ifMatch = null)
     {
         try
         {
             // allowModifications: false pins the version read first; a concurrent overwrite fails the read instead of mixing versions.
-            return await Blob(zone, path).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken).ConfigureAwait(false);
+            var read = new BlobOpenReadOptions(allowModifications: false) { Conditions = ifMatch is null ? null : new BlobRequestConditions { IfMatch = new ETag(ifMatch) } };
+            return await Blob(zone, path).OpenReadAsync(read, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             throw new LakeBlobNotFoundException($"{options.ContainerOf(zone)}/{path} does not exist.", e);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new LakeConflictException($"{options.ContainerOf(zone)}/{path} is no longer version {ifMatch}.", e);
+        }
+    }
+
+    public async Task<LakeBlobContent?> ReadSmallAsync(LakeZone zone, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await Blob(zone, path).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return new LakeBlobContent(result.Value.Content.ToMemory(), result.Value.Details.ETag.ToString());
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
         }
     }
 
@@ -66,18 +84,23 @@ public sealed class AzureBlobLakeStore(BlobServiceClient service, LakeOptions op
         }
     }
 
-    public async Task CopyAsync(LakeZone fromZone, string fromPath, LakeZone toZone, string toPath, CancellationToken cancellationToken)
+    public async Task CopyAsync(LakeZone fromZone, string fromPath, LakeZone toZone, string toPath, CancellationToken cancellationToken, string? sourceIfMatch = null)
     {
         // A server-side copy: the bytes never pass through this process. Same-account copies need no SAS.
         var source = Blob(fromZone, fromPath);
+        var copy = new BlobCopyFromUriOptions { SourceConditions = sourceIfMatch is null ? null : new BlobRequestConditions { IfMatch = new ETag(sourceIfMatch) } };
         try
         {
-            var operation = await Blob(toZone, toPath).StartCopyFromUriAsync(source.Uri, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var operation = await Blob(toZone, toPath).StartCopyFromUriAsync(source.Uri, copy, cancellationToken).ConfigureAwait(false);
             await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             throw new LakeBlobNotFoundException($"{options.ContainerOf(fromZone)}/{fromPath} does not exist.", e);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new LakeConflictException($"{options.ContainerOf(fromZone)}/{fromPath} is no longer version {sourceIfMatch}.", e);
         }
     }
 

@@ -19,13 +19,16 @@ public sealed class AzureTableLedger(TableServiceClient service, LakeOptions opt
         await Runs.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<UploadRecord?> GetUploadAsync(string surveyId, string uploadId, CancellationToken cancellationToken)
+    public async Task<UploadRecord?> GetUploadAsync(string surveyId, string uploadId, CancellationToken cancellationToken) =>
+        (await GetUploadEntryAsync(surveyId, uploadId, cancellationToken).ConfigureAwait(false))?.Record;
+
+    public async Task<LedgerEntry<UploadRecord>?> GetUploadEntryAsync(string surveyId, string uploadId, CancellationToken cancellationToken)
     {
         var response = await Uploads.GetEntityIfExistsAsync<TableEntity>(surveyId, uploadId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.HasValue ? ToUpload(response.Value!) : null;
+        return response.HasValue ? new LedgerEntry<UploadRecord>(ToUpload(response.Value!), response.Value!.ETag.ToString()) : null;
     }
 
-    public async Task SaveUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
+    public async Task SaveUploadAsync(UploadRecord upload, CancellationToken cancellationToken, string? ifMatch = null)
     {
         ArgumentNullException.ThrowIfNull(upload);
         var entity = new TableEntity(upload.SurveyId, upload.UploadId)
@@ -37,6 +40,10 @@ public sealed class AzureTableLedger(TableServiceClient service, LakeOptions opt
             ["Format"] = upload.Format,
             ["Status"] = upload.Status.ToString(),
             ["Attempts"] = upload.Attempts,
+            ["Deliveries"] = upload.Deliveries,
+            ["LeaseUntilUtc"] = upload.LeaseUntilUtc,
+            ["RawPath"] = upload.RawPath,
+            ["DuplicateOf"] = upload.DuplicateOf,
             ["RowsRead"] = upload.RowsRead,
             ["RowsCurated"] = upload.RowsCurated,
             ["RowsRejected"] = upload.RowsRejected,
@@ -46,7 +53,25 @@ public sealed class AzureTableLedger(TableServiceClient service, LakeOptions opt
             ["DurationMs"] = upload.DurationMs,
             ["ErrorSummary"] = Truncate(upload.ErrorSummary),
         };
-        await Uploads.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            switch (ifMatch)
+            {
+                case null:
+                    await Uploads.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    break;
+                case LakeETag.None:
+                    await Uploads.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    await Uploads.UpdateEntityAsync(entity, new ETag(ifMatch), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            throw new LakeConflictException($"Ledger row {upload.SurveyId}/{upload.UploadId} changed or exists (condition {ifMatch}).", e);
+        }
     }
 
     public async IAsyncEnumerable<UploadRecord> ListUploadsAsync(string surveyId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -105,6 +130,10 @@ public sealed class AzureTableLedger(TableServiceClient service, LakeOptions opt
         Format = e.GetString("Format") ?? string.Empty,
         Status = Enum.Parse<UploadStatus>(e.GetString("Status")),
         Attempts = e.GetInt32("Attempts") ?? 0,
+        Deliveries = e.GetInt32("Deliveries") ?? 0,
+        LeaseUntilUtc = e.GetDateTimeOffset("LeaseUntilUtc"),
+        RawPath = e.GetString("RawPath") ?? string.Empty,
+        DuplicateOf = e.GetString("DuplicateOf") ?? string.Empty,
         RowsRead = e.GetInt64("RowsRead") ?? 0,
         RowsCurated = e.GetInt64("RowsCurated") ?? 0,
         RowsRejected = e.GetInt64("RowsRejected") ?? 0,

@@ -1,19 +1,14 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Pipeline.Core.Lake;
 
 namespace Pipeline.Storage.LocalFolder;
 
 /// <summary>
-/// The lake in a local folder, for the CLI and for trying the pipeline without Azure: one sub-folder per zone. Writes go
-/// to a temporary file in the same folder and are renamed into place, so readers never see a partial file. Conditional
-/// writes hold a per-path lock file (safe across processes on one machine).
+/// The lake in a local folder, for the CLI and for trying the pipeline without Azure: one sub-folder per zone. Every
+/// write goes to a temporary file renamed into place (<see cref="ConditionalFile"/>), so readers never see a partial file.
 /// </summary>
 public sealed class LocalFolderLakeStore : ILakeStore
 {
-    private const string TempPrefix = ".tmp-";
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
     private readonly string _root;
     private readonly LakeOptions _options;
 
@@ -36,16 +31,40 @@ public sealed class LocalFolderLakeStore : ILakeStore
         return Task.FromResult(file.Exists ? Info(path, file) : null);
     }
 
-    public Task<Stream> OpenReadAsync(LakeZone zone, string path, CancellationToken cancellationToken)
+    public Task<Stream> OpenReadAsync(LakeZone zone, string path, CancellationToken cancellationToken, string? ifMatch = null)
     {
         var file = FileOf(zone, path);
+        FileStream stream;
         try
         {
-            return Task.FromResult<Stream>(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+            stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new LakeBlobNotFoundException($"{_options.ContainerOf(zone)}/{path} does not exist.", e);
+        }
+
+        // Renames replace files, so an open handle keeps reading the version it opened; checking after opening is enough.
+        if (ifMatch is not null && ConditionalFile.ETagOf(new FileInfo(file)) != ifMatch)
+        {
+            stream.Dispose();
+            throw new LakeConflictException($"{_options.ContainerOf(zone)}/{path} is no longer version {ifMatch}.");
+        }
+
+        return Task.FromResult<Stream>(stream);
+    }
+
+    public async Task<LakeBlobContent?> ReadSmallAsync(LakeZone zone, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The ETag of a small file is its content hash (ConditionalFile), so bytes and ETag always match.
+            var bytes = await File.ReadAllBytesAsync(FileOf(zone, path), cancellationToken).ConfigureAwait(false);
+            return new LakeBlobContent(bytes, ConditionalFile.ETagOf(bytes));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 
@@ -53,35 +72,17 @@ public sealed class LocalFolderLakeStore : ILakeStore
     {
         ArgumentNullException.ThrowIfNull(content);
         var target = FileOf(zone, path);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = Path.Combine(Path.GetDirectoryName(target)!, TempPrefix + Guid.NewGuid().ToString("N"));
-        try
+        if (!await ConditionalFile.ReplaceAsync(target, output => content.CopyToAsync(output, cancellationToken), ifMatch, cancellationToken).ConfigureAwait(false))
         {
-            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            {
-                await content.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (ifMatch is null)
-            {
-                File.Move(temp, target, overwrite: true);
-            }
-            else
-            {
-                await MoveIfMatchAsync(temp, target, path, ifMatch, cancellationToken).ConfigureAwait(false);
-            }
-
-            return Info(path, new FileInfo(target)).ETag;
+            throw new LakeConflictException($"{path} changed or exists (condition {ifMatch}).");
         }
-        finally
-        {
-            File.Delete(temp);
-        }
+
+        return ConditionalFile.ETagOf(new FileInfo(target));
     }
 
-    public async Task CopyAsync(LakeZone fromZone, string fromPath, LakeZone toZone, string toPath, CancellationToken cancellationToken)
+    public async Task CopyAsync(LakeZone fromZone, string fromPath, LakeZone toZone, string toPath, CancellationToken cancellationToken, string? sourceIfMatch = null)
     {
-        await using var source = await OpenReadAsync(fromZone, fromPath, cancellationToken).ConfigureAwait(false);
+        await using var source = await OpenReadAsync(fromZone, fromPath, cancellationToken, sourceIfMatch).ConfigureAwait(false);
         await WriteAsync(toZone, toPath, source, null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -90,7 +91,9 @@ public sealed class LocalFolderLakeStore : ILakeStore
         var folder = ZoneFolder(zone);
         var matches = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => (File: f, Path: Path.GetRelativePath(folder, f).Replace('\\', '/')))
-            .Where(x => x.Path.StartsWith(prefix, StringComparison.Ordinal) && !Path.GetFileName(x.Path).StartsWith(TempPrefix, StringComparison.Ordinal) && !x.Path.EndsWith(".lock", StringComparison.Ordinal))
+            .Where(x => x.Path.StartsWith(prefix, StringComparison.Ordinal)
+                && !Path.GetFileName(x.Path).StartsWith(ConditionalFile.TempPrefix, StringComparison.Ordinal)
+                && !x.Path.EndsWith(ConditionalFile.LockSuffix, StringComparison.Ordinal))
             .OrderBy(x => x.Path, StringComparer.Ordinal);
         foreach (var (file, path) in matches)
         {
@@ -111,43 +114,6 @@ public sealed class LocalFolderLakeStore : ILakeStore
         return Task.CompletedTask;
     }
 
-    private static async Task MoveIfMatchAsync(string temp, string target, string path, string ifMatch, CancellationToken cancellationToken)
-    {
-        var gate = Gates.GetOrAdd(target, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var fileLock = await AcquireLockFileAsync(target + ".lock", cancellationToken).ConfigureAwait(false);
-            var current = new FileInfo(target);
-            var ok = ifMatch == LakeETag.None ? !current.Exists : current.Exists && Info(path, current).ETag == ifMatch;
-            if (!ok)
-            {
-                throw new LakeConflictException($"{path} changed or exists (condition {ifMatch}).");
-            }
-
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private static async Task<FileStream> AcquireLockFileAsync(string lockPath, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            }
-            catch (IOException) when (attempt < 200)
-            {
-                await Task.Delay(25, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
     private string FileOf(LakeZone zone, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -158,6 +124,5 @@ public sealed class LocalFolderLakeStore : ILakeStore
             : throw new ArgumentException($"Path '{path}' leaves the {zone} zone.", nameof(path));
     }
 
-    private static LakeBlobInfo Info(string path, FileInfo file) =>
-        new(path, file.Length, string.Create(CultureInfo.InvariantCulture, $"\"{file.LastWriteTimeUtc.Ticks:x}-{file.Length:x}\""), file.LastWriteTimeUtc);
+    private static LakeBlobInfo Info(string path, FileInfo file) => new(path, file.Length, ConditionalFile.ETagOf(file), file.LastWriteTimeUtc);
 }

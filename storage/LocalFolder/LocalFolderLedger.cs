@@ -11,16 +11,42 @@ public sealed class LocalFolderLedger(string root, LakeOptions options) : ILedge
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
     private readonly string _root = Path.Combine(Path.GetFullPath(root), "_ledger");
 
-    public async Task<UploadRecord?> GetUploadAsync(string surveyId, string uploadId, CancellationToken cancellationToken)
+    public async Task<UploadRecord?> GetUploadAsync(string surveyId, string uploadId, CancellationToken cancellationToken) =>
+        (await GetUploadEntryAsync(surveyId, uploadId, cancellationToken).ConfigureAwait(false))?.Record;
+
+    public async Task<LedgerEntry<UploadRecord>?> GetUploadEntryAsync(string surveyId, string uploadId, CancellationToken cancellationToken)
     {
         var file = FileOf(options.UploadsTable, surveyId, uploadId);
-        return File.Exists(file) ? await ReadAsync<UploadRecord>(file, cancellationToken).ConfigureAwait(false) : null;
+        for (var attempt = 0; ; attempt++)
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists)
+            {
+                return null;
+            }
+
+            var etag = ConditionalFile.ETagOf(info);
+            try
+            {
+                var record = await ReadAsync<UploadRecord>(file, cancellationToken).ConfigureAwait(false);
+                if (ConditionalFile.ETagOf(new FileInfo(file)) == etag)
+                {
+                    return new LedgerEntry<UploadRecord>(record, etag);
+                }
+            }
+            catch (IOException) when (attempt < 10)
+            {
+            }
+        }
     }
 
-    public Task SaveUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
+    public async Task SaveUploadAsync(UploadRecord upload, CancellationToken cancellationToken, string? ifMatch = null)
     {
         ArgumentNullException.ThrowIfNull(upload);
-        return WriteAsync(FileOf(options.UploadsTable, upload.SurveyId, upload.UploadId), upload, cancellationToken);
+        if (!await WriteAsync(FileOf(options.UploadsTable, upload.SurveyId, upload.UploadId), upload, ifMatch, cancellationToken).ConfigureAwait(false))
+        {
+            throw new LakeConflictException($"Ledger row {upload.SurveyId}/{upload.UploadId} changed or exists (condition {ifMatch}).");
+        }
     }
 
     public IAsyncEnumerable<UploadRecord> ListUploadsAsync(string surveyId, CancellationToken cancellationToken) =>
@@ -29,7 +55,7 @@ public sealed class LocalFolderLedger(string root, LakeOptions options) : ILedge
     public Task SaveFindingsRunAsync(FindingsRunRecord run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return WriteAsync(FileOf(options.FindingsRunsTable, run.SurveyId, run.RunId), run, cancellationToken);
+        return WriteAsync(FileOf(options.FindingsRunsTable, run.SurveyId, run.RunId), run, null, cancellationToken);
     }
 
     public IAsyncEnumerable<FindingsRunRecord> ListFindingsRunsAsync(string surveyId, CancellationToken cancellationToken) =>
@@ -43,7 +69,7 @@ public sealed class LocalFolderLedger(string root, LakeOptions options) : ILedge
             yield break;
         }
 
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json").Where(f => !Path.GetFileName(f).StartsWith(ConditionalFile.TempPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             yield return await ReadAsync<T>(file, cancellationToken).ConfigureAwait(false);
         }
@@ -55,13 +81,8 @@ public sealed class LocalFolderLedger(string root, LakeOptions options) : ILedge
         return (await JsonSerializer.DeserializeAsync<T>(stream, Json, cancellationToken).ConfigureAwait(false))!;
     }
 
-    private static async Task WriteAsync<T>(string file, T value, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var temp = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(value, Json), cancellationToken).ConfigureAwait(false);
-        File.Move(temp, file, overwrite: true);
-    }
+    private static Task<bool> WriteAsync<T>(string file, T value, string? ifMatch, CancellationToken cancellationToken) =>
+        ConditionalFile.ReplaceAsync(file, output => output.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(value, Json), cancellationToken).AsTask(), ifMatch, cancellationToken);
 
     private string FileOf(string table, string surveyId, string id) => Path.Combine(_root, table, surveyId, id + ".json");
 }

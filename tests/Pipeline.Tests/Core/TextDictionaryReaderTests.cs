@@ -12,16 +12,21 @@ public sealed class TextDictionaryReaderTests
 
         Assert.Equal("PERU_ALLIANCES_DICT", dictionary.Name);
         Assert.Equal(["REGION", "PROVINCE", "DISTRICT", "QUEST_NO"], dictionary.CaseIdItems.Select(i => i.Name));
-        var record = Assert.Single(dictionary.Records);
-        var spans = dictionary.CaseIdItems.Concat(record.Items)
-            .Select(i => (i.Name, Start: i.Start, End: i.Start + (i.Length * i.Occurrences) - 1))
-            .OrderBy(s => s.Start)
-            .ToList();
-        Assert.Equal(dictionary.RecordTypeStart + dictionary.RecordTypeLength, spans[0].Start);
-        for (var i = 1; i < spans.Count; i++)
+        Assert.Contains(dictionary.Records, r => r.Name == "PARTICIPANT_REC");
+        foreach (var record in dictionary.Records)
         {
-            Assert.True(spans[i].Start > spans[i - 1].End, $"{spans[i].Name} overlaps {spans[i - 1].Name}");
+            var spans = dictionary.CaseIdItems.Concat(record.Items.Where(i => !i.IsSubitem))
+                .Select(i => (i.Name, Start: i.Start, End: i.Start + (i.Length * i.Occurrences) - 1))
+                .OrderBy(s => s.Start)
+                .ToList();
+            Assert.Equal(dictionary.RecordTypeStart + dictionary.RecordTypeLength, spans[0].Start);
+            for (var i = 1; i < spans.Count; i++)
+            {
+                Assert.True(spans[i].Start > spans[i - 1].End, $"{record.Name}: {spans[i].Name} overlaps {spans[i - 1].Name}");
+            }
         }
+
+        Assert.Equal(dictionary.Records.Count(), dictionary.Records.Select(r => r.RecordTypeValue).Distinct().Count());
     }
 
     [Fact]

@@ -68,23 +68,36 @@ public sealed class IngestUploadTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IngestUpload_SameEventDeliveredThreeTimes_ProcessesOnceAndCountsOneAttempt()
+    public async Task IngestUpload_SameBlobDeliveredFiveTimesConcurrentlyThenFiveInSequence_OneResultAllDeliveriesCounted()
     {
         var path = await _pipeline.UploadAsync(Survey, RepoPaths.PeruSample);
 
-        await InvokeAsync(path);
-        await InvokeAsync(path);
-        await InvokeAsync(path);
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => InvokeAsync(path)));
+        for (var i = 0; i < 5; i++)
+        {
+            await InvokeAsync(path);
+        }
 
         var upload = await LedgerRowAsync(path);
+        Assert.Equal(UploadStatus.Succeeded, upload.Status);
         Assert.Equal(1, upload.Attempts);
+        Assert.Equal(10, upload.Deliveries);
         var curated = new List<LakeBlobInfo>();
         await foreach (var blob in _pipeline.Lake.ListAsync(LakeZone.Curated, $"{Survey}/", default))
         {
             curated.Add(blob);
         }
 
-        Assert.Single(curated);
+        Assert.Single(curated, b => b.Path.EndsWith(".parquet", StringComparison.Ordinal));
+        var (view, _) = await new CurrentViewStore(_pipeline.Lake).ReadAsync(Survey, default);
+        Assert.Equal(upload.UploadId, Assert.Single(view.Uploads).UploadId);
+        var ledgerRows = new List<UploadRecord>();
+        await foreach (var row in _pipeline.Ledger.ListUploadsAsync(Survey, default))
+        {
+            ledgerRows.Add(row);
+        }
+
+        Assert.Single(ledgerRows);
     }
 
     [Fact]

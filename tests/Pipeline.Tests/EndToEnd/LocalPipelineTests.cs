@@ -60,7 +60,9 @@ public sealed class LocalPipelineTests : IAsyncLifetime
     public async Task Pipeline_PseudonymisedSurveyor_HasStableIdAcrossUploads()
     {
         var first = await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, RepoPaths.PeruSample));
-        var second = await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, RepoPaths.PeruSample, "copy.csv"));
+        var shorter = Path.Combine(Path.GetTempPath(), $"shorter-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(shorter, File.ReadAllLines(RepoPaths.PeruSample).SkipLast(1));
+        var second = await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, shorter, "second-batch.csv"));
 
         string Surveyors(IngestOutcome o) => string.Join(',', DuckDb.Query(
             $"select distinct C3_SURVEYOR from read_parquet({DuckDb.Literal(_pipeline.DownloadAsync(LakeZone.Curated, LakePaths.Curated(Survey, "PARTICIPANT_REC", o.Upload.UploadId)).Result)}) order by 1")
@@ -70,6 +72,19 @@ public sealed class LocalPipelineTests : IAsyncLifetime
         Assert.Equal(ids, Surveyors(second));
         Assert.Equal(5, ids.Split(',').Length);
         Assert.All(ids.Split(','), id => Assert.Matches("^P-[0-9a-f]{16}$", id));
+    }
+
+    [Fact]
+    public async Task Ingest_SameContentUnderAnotherName_PublishesNothingNewAndPointsToTheFirst()
+    {
+        var first = await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, RepoPaths.PeruSample));
+        var again = await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, RepoPaths.PeruSample, "resent.csv"));
+
+        Assert.Equal(UploadStatus.Succeeded, again.Upload.Status);
+        Assert.Equal(first.Upload.UploadId, again.Upload.DuplicateOf);
+        Assert.Equal(first.Upload.RawPath, again.Upload.RawPath); // content-addressed: one raw copy
+        var (view, _) = await new CurrentViewStore(_pipeline.Lake).ReadAsync(Survey, default);
+        Assert.Single(view.Uploads);
     }
 
     [Fact]

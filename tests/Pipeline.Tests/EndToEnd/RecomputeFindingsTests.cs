@@ -60,19 +60,30 @@ public sealed class RecomputeFindingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RecomputeFindings_NewUploadArrives_NextRunIsNotSkipped()
+    public async Task RecomputeFindings_CorrectedReUpload_ReplacesTheCaseAndKeepsTheOldVersionInHistory()
     {
         var service = _pipeline.Get<FindingsService>();
         var pack = _pipeline.Get<SurveyPackCatalog>().Find(Survey)!;
-        await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, RepoPaths.Fixture("packs/tiny-survey/sample/MAIN_REC.csv")));
+        var original = await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, RepoPaths.Fixture("packs/tiny-survey/sample/MAIN_REC.csv")));
         var first = await service.RecomputeAsync(pack);
 
-        await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, RepoPaths.Fixture("packs/tiny-survey/sample/MAIN_REC.csv"), "again.csv"));
+        // The field team corrects case 7: "don't know" (9) becomes "yes" (1), and re-uploads only that case.
+        var corrected = Path.Combine(Path.GetTempPath(), $"corrected-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(corrected, "CASE_NO,ALLIANCE,Q,RESPONDENT_NAME\n7,2,1,Gina Torres\n");
+        var fix = await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, corrected, "MAIN_REC-corrected.csv"));
         var second = await service.RecomputeAsync(pack);
 
         Assert.Equal(FindingsRunStatus.Succeeded, second.Status.Record.Status);
         Assert.NotEqual(first.Status.Record.RunId, second.Status.Record.RunId);
-        Assert.Equal(7, second.Status.Record.Cases); // the same cases again: latest upload wins, no double counting
+        Assert.Equal(7, second.Status.Record.Cases); // case 7 replaced, not added
+        // B now has yes, no, yes: Ŷ = 2.5·3 + (20/3)·2, X̂ = 2.5·4 + (20/3)·3 → R̂ = (7.5 + 40/3) / 30.
+        Assert.Equal((7.5 + (40.0 / 3)) / 30, second.Rows.Single(r => r.CellKey == "all").Estimate.Estimate, 1e-15);
         Assert.Equal(second.Status.Record.RunId, await service.CurrentRunAsync(Survey, default));
+
+        // History: both versions stay in the lake and in the manifest, oldest first.
+        var (view, _) = await new CurrentViewStore(_pipeline.Lake).ReadAsync(Survey, default);
+        Assert.Equal([original.Upload.UploadId, fix.Upload.UploadId], view.Uploads.Select(u => u.UploadId));
+        var old = await _pipeline.DownloadAsync(LakeZone.Curated, view.Uploads[0].Records["MAIN_REC"]);
+        Assert.Equal(9L, DuckDb.Scalar<long>($"select Q from read_parquet({DuckDb.Literal(old)}) where CASE_NO = 7"));
     }
 }

@@ -38,6 +38,46 @@ public abstract class LakeContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadSmall_ReturnsBytesWithTheETagOfThatVersion()
+    {
+        var etag = await WriteAsync(LakeZone.Findings, "s/current.json", "{\"run\":1}");
+
+        var blob = await Lake.ReadSmallAsync(LakeZone.Findings, "s/current.json", default);
+
+        Assert.NotNull(blob);
+        Assert.Equal("{\"run\":1}", Encoding.UTF8.GetString(blob.Content.Span));
+        Assert.Equal(etag, blob.ETag);
+        Assert.Null(await Lake.ReadSmallAsync(LakeZone.Findings, "s/missing.json", default));
+    }
+
+    [Fact]
+    public async Task OpenRead_WithStaleETag_Conflicts()
+    {
+        var first = await WriteAsync(LakeZone.Incoming, "s/export.csv", "v1");
+        await WriteAsync(LakeZone.Incoming, "s/export.csv", "version 2");
+
+        await Assert.ThrowsAsync<LakeConflictException>(async () =>
+        {
+            await using var stream = await Lake.OpenReadAsync(LakeZone.Incoming, "s/export.csv", default, first);
+            await stream.ReadExactlyAsync(new byte[2]);
+        });
+    }
+
+    [Fact]
+    public async Task Ledger_ConditionalSave_InsertOnlyAndIfMatch()
+    {
+        var upload = new UploadRecord { SurveyId = "tiny-survey", UploadId = "c1", BlobPath = "tiny-survey/c.csv", Status = UploadStatus.Processing, Deliveries = 1 };
+
+        await Ledger.SaveUploadAsync(upload, default, LakeETag.None);
+        await Assert.ThrowsAsync<LakeConflictException>(() => Ledger.SaveUploadAsync(upload, default, LakeETag.None));
+        var entry = await Ledger.GetUploadEntryAsync("tiny-survey", "c1", default);
+        await Ledger.SaveUploadAsync(upload with { Deliveries = 2 }, default, entry!.ETag);
+        await Assert.ThrowsAsync<LakeConflictException>(() => Ledger.SaveUploadAsync(upload with { Deliveries = 3 }, default, entry.ETag));
+
+        Assert.Equal(2, (await Ledger.GetUploadAsync("tiny-survey", "c1", default))!.Deliveries);
+    }
+
+    [Fact]
     public async Task GetInfo_MissingBlob_IsNull() =>
         Assert.Null(await Lake.GetInfoAsync(LakeZone.Raw, "nothing/here.csv", default));
 

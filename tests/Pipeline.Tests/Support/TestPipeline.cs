@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -53,12 +55,32 @@ public sealed class TestPipeline : IAsyncDisposable
         return CreateAsync(packs, LakeBackend.LocalFolder(folder), folder, null, new Dictionary<string, string?>(), time);
     }
 
-    public static Task<TestPipeline> AzuriteAsync(SurveyPackCatalog packs, TimeProvider? time = null)
+    /// <summary>
+    /// A pipeline on Azurite. <paramref name="policy"/> is added to every storage request (fault injection);
+    /// pass the same <paramref name="prefix"/> to get a second pipeline over the same containers and tables.
+    /// </summary>
+    public static Task<TestPipeline> AzuriteAsync(SurveyPackCatalog packs, TimeProvider? time = null, HttpPipelinePolicy? policy = null, string? prefix = null, Dictionary<string, string?>? settings = null, HttpPipelinePolicy? retryPolicy = null)
     {
         var connection = Azurite.ConnectionString;
-        var prefix = Azurite.NewPrefix();
-        var blobs = new BlobServiceClient(connection);
-        var settings = new Dictionary<string, string?>
+        prefix ??= Azurite.NewPrefix();
+        var blobOptions = LakeBackend.BlobOptions();
+        var tableOptions = LakeBackend.TableOptions();
+        if (policy is not null)
+        {
+            blobOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+            tableOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
+
+        if (retryPolicy is not null)
+        {
+            // Inside the SDK's retry loop; the test shortens the backoff so that tens of retries take well under a second.
+            blobOptions.AddPolicy(retryPolicy, HttpPipelinePosition.PerRetry);
+            tableOptions.AddPolicy(retryPolicy, HttpPipelinePosition.PerRetry);
+            blobOptions.Retry.Delay = tableOptions.Retry.Delay = TimeSpan.FromMilliseconds(5);
+        }
+
+        var blobs = new BlobServiceClient(connection, blobOptions);
+        var lakeSettings = new Dictionary<string, string?>(settings ?? [])
         {
             ["IncomingContainer"] = $"{prefix}-incoming",
             ["Lake:RawContainer"] = $"{prefix}-raw",
@@ -69,7 +91,7 @@ public sealed class TestPipeline : IAsyncDisposable
             ["Lake:UploadsTable"] = $"{prefix}uploads",
             ["Lake:FindingsRunsTable"] = $"{prefix}runs",
         };
-        return CreateAsync(packs, LakeBackend.Azure(blobs, new TableServiceClient(connection)), null, blobs, settings, time);
+        return CreateAsync(packs, LakeBackend.Azure(blobs, new TableServiceClient(connection, tableOptions)), null, blobs, lakeSettings, time);
     }
 
     private static async Task<TestPipeline> CreateAsync(SurveyPackCatalog packs, LakeBackend backend, string? folder, BlobServiceClient? blobs, Dictionary<string, string?> settings, TimeProvider? time)
