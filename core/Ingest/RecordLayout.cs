@@ -16,27 +16,31 @@ public enum PersonalData
 public sealed record LayoutColumn(string Name, DictionaryItem Item, bool IsId, ColumnKind Kind, PersonalData Privacy);
 
 /// <summary>
-/// The columns of one dictionary record as exports lay them out: the case ID items first, then the record's items
-/// (sub-items are views of their parent and are not exported separately).
+/// The columns of one dictionary record as exports lay them out: the ID items of the record's level and of the levels
+/// above it first, then the record's items (sub-items are views of their parent and are not exported separately).
 /// </summary>
 public sealed class RecordLayout
 {
     private readonly Dictionary<string, int> _byName;
 
-    private RecordLayout(DictionaryRecord record, IReadOnlyList<LayoutColumn> columns)
+    private RecordLayout(DictionaryRecord record, IReadOnlyList<LayoutColumn> columns, int caseIdCount)
     {
         Record = record;
         Columns = columns;
         _byName = columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.OrdinalIgnoreCase);
         IdColumns = columns.Select((c, i) => (c, i)).Where(x => x.c.IsId).Select(x => x.i).ToArray();
+        CaseIdColumns = IdColumns.Take(caseIdCount).ToArray();
     }
 
     public DictionaryRecord Record { get; }
 
     public IReadOnlyList<LayoutColumn> Columns { get; }
 
-    /// <summary>Indexes of the case ID columns.</summary>
+    /// <summary>Indexes of all ID columns: the level-1 (case) IDs and, for lower-level records, their levels' IDs.</summary>
     public IReadOnlyList<int> IdColumns { get; }
+
+    /// <summary>Indexes of the level-1 ID columns, which identify the case.</summary>
+    public IReadOnlyList<int> CaseIdColumns { get; }
 
     /// <summary>Index of a column by item name, or -1.</summary>
     public int IndexOf(string name) => _byName.TryGetValue(name, out var i) ? i : -1;
@@ -46,7 +50,9 @@ public sealed class RecordLayout
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(record);
         var columns = new List<LayoutColumn>();
-        foreach (var item in pack.Dictionary.CaseIdItems)
+        var levels = pack.Dictionary.Levels;
+        var levelOfRecord = Enumerable.Range(0, levels.Count).First(l => levels[l].Records.Contains(record));
+        foreach (var item in levels.Take(levelOfRecord + 1).SelectMany(l => l.IdItems))
         {
             columns.Add(Column(pack, item, isId: true));
         }
@@ -67,7 +73,7 @@ public sealed class RecordLayout
             }
         }
 
-        return new RecordLayout(record, columns);
+        return new RecordLayout(record, columns, pack.Dictionary.CaseIdItems.Count);
     }
 
     private static LayoutColumn Column(SurveyPack pack, DictionaryItem item, bool isId)

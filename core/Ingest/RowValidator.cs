@@ -33,7 +33,7 @@ public sealed class RowValidator
             cells[c] = Convert(row, c, issues);
         }
 
-        caseKey = CaseKeyOf(cells);
+        caseKey = KeyOf(cells, _layout.CaseIdColumns);
         for (var i = before; i < issues.Count; i++)
         {
             issues[i] = issues[i] with { CaseKey = caseKey };
@@ -52,13 +52,15 @@ public sealed class RowValidator
 
         if (!hasError && _layout.Record.MaxRecords == 1)
         {
-            if (_firstRowOfCase.TryGetValue(caseKey, out var first))
+            // One record per node of the record's level: the case for level-1 records, the level's unit below that.
+            var nodeKey = KeyOf(cells, _layout.IdColumns);
+            if (_firstRowOfCase.TryGetValue(nodeKey, out var first))
             {
-                issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Join('+', _layout.IdColumns.Select(i => _layout.Columns[i].Name)), caseKey, Rules.DuplicateCase, IssueSeverity.Error, $"case {caseKey} already appears at row {first}; a case has one {_layout.Record.Name} record."));
+                issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Join('+', _layout.IdColumns.Select(i => _layout.Columns[i].Name)), nodeKey, Rules.DuplicateCase, IssueSeverity.Error, $"ID {nodeKey} already appears at row {first}; it has one {_layout.Record.Name} record."));
                 return false;
             }
 
-            _firstRowOfCase.Add(caseKey, row.Row);
+            _firstRowOfCase.Add(nodeKey, row.Row);
         }
 
         return !hasError;
@@ -135,10 +137,10 @@ public sealed class RowValidator
         return CellValue.OfText(text);
     }
 
-    private string CaseKeyOf(CellValue[] cells)
+    private string KeyOf(CellValue[] cells, IReadOnlyList<int> columns)
     {
         var key = new StringBuilder();
-        foreach (var i in _layout.IdColumns)
+        foreach (var i in columns)
         {
             var item = _layout.Columns[i].Item;
             var cell = cells[i];

@@ -67,11 +67,16 @@ public sealed class SurveyPack
         DataDictionary dictionary;
         try
         {
-            dictionary = await TextDictionaryReader.ReadFileAsync(Resolve(folder, manifest.Dictionary, manifestPath, "dictionary"), cancellationToken).ConfigureAwait(false);
+            dictionary = await DictionaryReader.ReadFileAsync(Resolve(folder, manifest.Dictionary, manifestPath, "dictionary"), cancellationToken).ConfigureAwait(false);
         }
         catch (DictionaryFormatException e)
         {
             throw new SurveyPackException($"Survey pack '{manifest.Id}': {e.Message}", e);
+        }
+
+        if (DictionaryChecks.Problems(dictionary) is { Count: > 0 } problems)
+        {
+            throw new SurveyPackException($"Survey pack '{manifest.Id}': the dictionary {manifest.Dictionary} breaks CSPro's rules:{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", problems.Take(20))}");
         }
 
         foreach (var item in manifest.PersonalData.Drop.Concat(manifest.PersonalData.Pseudonymise).Concat(manifest.Design.StratumItems))

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
+using Pipeline.Core.Dictionary;
+using Pipeline.Core.Ingest;
+
+namespace Pipeline.Core.Readers;
+
+/// <summary>
+/// Splits a byte stream into decoded lines without holding more than one line (plus a read buffer) in memory. Lines end
+/// with <c>\r\n</c>, <c>\n</c> or <c>\r</c>, as CSPro accepts. Decoding follows CSPro's text repository: UTF-8 (a BOM is
+/// dropped), and a line that is not valid UTF-8 is read as Windows-1252 ("ANSI") unless the file declared UTF-8 with a
+/// BOM, in which case the line is flagged. UTF-16 files and binary content (NUL bytes) are rejected.
+/// </summary>
+internal sealed class TextLineSource
+{
+    private readonly Stream _stream;
+    private readonly string _fileName;
+    private readonly int _maxLineBytes;
+    private byte[] _buffer = new byte[1 << 16];
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private bool _skipLeadingLf;
+    private bool _first = true;
+
+    public TextLineSource(Stream stream, string fileName, int maxLineBytes)
+    {
+        _stream = stream;
+        _fileName = fileName;
+        _maxLineBytes = maxLineBytes;
+    }
+
+    /// <summary>Physical number (1-based) of the line last returned.</summary>
+    public long LineNumber { get; private set; }
+
+    public bool HasUtf8Bom { get; private set; }
+
+    /// <summary>Lines that were not valid UTF-8 and were read as Windows-1252.</summary>
+    public long AnsiLines { get; private set; }
+
+    /// <summary>Bytes consumed so far (for progress and for the empty-file check).</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>The next line, or null at the end; the problem is set when the line could not be decoded cleanly.</summary>
+    public async ValueTask<(string? Line, string? Problem)> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        var bytes = await NextLineBytesAsync(cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return (null, null);
+        }
+
+        LineNumber++;
+        var span = bytes.Value.Span;
+        if (_first)
+        {
+            _first = false;
+            CheckStart(span);
+            if (span.StartsWith(Encoding.UTF8.Preamble))
+            {
+                HasUtf8Bom = true;
+                span = span[3..];
+            }
+        }
+
+        var nul = span.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            throw new InputFileException(_fileName, $"line {LineNumber.ToString(CultureInfo.InvariantCulture)} has a NUL byte at byte {(nul + 1).ToString(CultureInfo.InvariantCulture)}: this is binary content, not CSPro text data.", "Upload the .dat file CSPro wrote (or a .csdb, .csv or .xlsx export), not another kind of file.", row: LineNumber);
+        }
+
+        if (Utf8.IsValid(span))
+        {
+            return (Encoding.UTF8.GetString(span), null);
+        }
+
+        if (HasUtf8Bom)
+        {
+            var bad = FirstInvalidByte(span);
+            return (Encoding.UTF8.GetString(span), $"the line is not valid UTF-8 (byte {bad.Offset + 1} is 0x{bad.Value:X2}) although the file starts with a UTF-8 byte-order mark; invalid bytes were read as U+FFFD");
+        }
+
+        AnsiLines++;
+        return (DictionaryReader.Windows1252.GetString(span), null);
+    }
+
+    private void CheckStart(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            throw new InputFileException(_fileName, "the file is UTF-16 text; CSPro text data is UTF-8 (or ANSI).", "Save the file as UTF-8 (CSPro writes UTF-8 itself) and upload it again.", row: 1);
+        }
+    }
+
+    private static (int Offset, byte Value) FirstInvalidByte(ReadOnlySpan<byte> span)
+    {
+        var offset = 0;
+        while (offset < span.Length)
+        {
+            var result = System.Text.Rune.DecodeFromUtf8(span[offset..], out _, out var consumed);
+            if (result != System.Buffers.OperationStatus.Done)
+            {
+                return (offset, span[offset]);
+            }
+
+            offset += consumed;
+        }
+
+        return (0, span.Length > 0 ? span[0] : (byte)0);
+    }
+
+    private async ValueTask<ReadOnlyMemory<byte>?> NextLineBytesAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_skipLeadingLf)
+            {
+                if (_start == _end && !_eof)
+                {
+                    await FillAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                _skipLeadingLf = false;
+                if (_start < _end && _buffer[_start] == (byte)'\n')
+                {
+                    _start++;
+                }
+            }
+
+            var window = _buffer.AsSpan(_start, _end - _start);
+            var eol = window.IndexOfAny((byte)'\n', (byte)'\r');
+            if (eol >= 0)
+            {
+                var line = _buffer.AsMemory(_start, eol);
+                var crlfSplit = window[eol] == (byte)'\r';
+                _start += eol + 1;
+                if (crlfSplit)
+                {
+                    if (_start < _end)
+                    {
+                        if (_buffer[_start] == (byte)'\n')
+                        {
+                            _start++;
+                        }
+                    }
+                    else
+                    {
+                        _skipLeadingLf = true; // the '\n' of a "\r\n" may be in the next read
+                    }
+                }
+
+                return line;
+            }
+
+            if (_eof)
+            {
+                if (_start == _end)
+                {
+                    return null;
+                }
+
+                var last = _buffer.AsMemory(_start, _end - _start);
+                _start = _end;
+                return last;
+            }
+
+            if (_end - _start > _maxLineBytes)
+            {
+                throw new InputFileException(_fileName, $"line {(LineNumber + 1).ToString(CultureInfo.InvariantCulture)} is longer than {_maxLineBytes.ToString(CultureInfo.InvariantCulture)} bytes without a line break; CSPro text data has one record per line.", "Check that this is a CSPro .dat file (not a binary file or a file with lost line breaks).", row: LineNumber + 1);
+            }
+
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, _maxLineBytes + (1 << 16)));
+        }
+
+        var n = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        if (n == 0)
+        {
+            _eof = true;
+        }
+
+        _end += n;
+        BytesRead += n;
+    }
+}
