@@ -43,9 +43,33 @@ internal sealed class RecordTables : IAsyncDisposable
         curatedColumns.AddRange([new(UploadId, ColumnKind.Text), new(SourceRow, ColumnKind.Integer), new(IngestedUtc, ColumnKind.Timestamp)]);
         var rejectedColumns = new List<TableColumn> { new(SourceRow, ColumnKind.Integer), new(CaseKey, ColumnKind.Text), new(Reasons, ColumnKind.Text) };
         rejectedColumns.AddRange(kept.Select(i => new TableColumn(layout.Columns[i].Name, ColumnKind.Text)));
-        var curated = await ParquetTableWriter.CreateAsync(curatedColumns, metadata, options, cancellationToken).ConfigureAwait(false);
+        var curated = await ParquetTableWriter.CreateAsync(curatedColumns, WithValueLabels(metadata, layout, kept), options, cancellationToken).ConfigureAwait(false);
         var rejected = await ParquetTableWriter.CreateAsync(rejectedColumns, metadata, options, cancellationToken).ConfigureAwait(false);
         return new RecordTables(layout, kept, curated, rejected);
+    }
+
+    /// <summary>
+    /// Adds <c>value_labels</c> to the file's key-value metadata: JSON {item: {code: label}} from each item's first value
+    /// set, so that a reader with only the file can show labels (Power BI joins the labels table instead).
+    /// </summary>
+    private static Dictionary<string, string> WithValueLabels(IReadOnlyDictionary<string, string> metadata, RecordLayout layout, int[] kept)
+    {
+        var labels = new SortedDictionary<string, SortedDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var column in kept.Select(i => layout.Columns[i]).Where(c => c.Privacy == PersonalData.None && c.Item.PrimaryValueSet is not null))
+        {
+            var codes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var value in column.Item.PrimaryValueSet!.Values.Where(v => v.Label.Length > 0))
+            {
+                foreach (var pair in value.Pairs)
+                {
+                    codes[pair.To is null ? pair.From.Trim() : $"{pair.From.Trim()}:{pair.To.Trim()}"] = value.Label;
+                }
+            }
+
+            labels[column.Name] = codes;
+        }
+
+        return new Dictionary<string, string>(metadata) { ["value_labels"] = System.Text.Json.JsonSerializer.Serialize(labels) };
     }
 
     /// <summary>Appends a valid row; pseudonymised items are replaced here, before anything is buffered.</summary>

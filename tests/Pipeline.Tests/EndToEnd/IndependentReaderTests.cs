@@ -42,6 +42,18 @@ public sealed class IndependentReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public void CuratedParquet_TimestampsAreInt64AndValueLabelsAreInTheMetadata()
+    {
+        var physical = DuckDb.Scalar<string>($"select type from parquet_schema({DuckDb.Literal(_curated)}) where name = '_ingested_utc'");
+        var labels = DuckDb.Scalar<string>($"select decode(value) from parquet_kv_metadata({DuckDb.Literal(_curated)}) where decode(key) = 'value_labels'");
+
+        Assert.Equal("INT64", physical);
+        using var json = System.Text.Json.JsonDocument.Parse(labels);
+        Assert.Equal("Peru Cacao Alliance", json.RootElement.GetProperty("B7_ALLIANCE").GetProperty("2").GetString());
+        Assert.False(json.RootElement.TryGetProperty("B1_NAME", out _));
+    }
+
+    [Fact]
     public void CuratedParquet_HyparquetReadsTheSameRowsAsDuckDb()
     {
         var js = NodeParquet.Read(_curated);
