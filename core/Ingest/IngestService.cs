@@ -153,7 +153,7 @@ public sealed class IngestService(
         var records = new Dictionary<string, RecordState>(StringComparer.Ordinal);
         try
         {
-            var read = await ReadAllAsync(record, reader, issuesTable, records, metadata, progress, cancellationToken).ConfigureAwait(false);
+            var read = await ReadAllAsync(pack, record, reader, issuesTable, records, metadata, progress, cancellationToken).ConfigureAwait(false);
             var hash = await upload.FinishHashAsync(cancellationToken).ConfigureAwait(false);
             var counts = records.Values.Select(r => r.Tables.Count).OrderBy(c => c.Record, StringComparer.Ordinal).ToList();
             if (counts.Sum(c => c.Read) != read)
@@ -183,7 +183,7 @@ public sealed class IngestService(
         }
     }
 
-    private async Task<long> ReadAllAsync(UploadRecord record, IExportReader reader, IssuesTable issuesTable, Dictionary<string, RecordState> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, Dictionary<string, RecordState> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var issues = new List<RowIssue>();
         var ingested = record.ReceivedUtc; // the first delivery's time: a retry writes identical files
@@ -194,14 +194,15 @@ public sealed class IngestService(
             if (!records.TryGetValue(row.Layout.Record.Name, out var state))
             {
                 var recordMetadata = new Dictionary<string, string>(metadata) { ["record"] = row.Layout.Record.Name };
-                state = new RecordState(await RecordTables.CreateAsync(row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false), new RowValidator(row.Layout), new CellValue[row.Layout.Columns.Count]);
+                state = new RecordState(await RecordTables.CreateAsync(row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false), new RowValidator(row.Layout, pack.Rules), new CellValue[row.Layout.Columns.Count]);
                 records.Add(row.Layout.Record.Name, state);
             }
 
             issues.Clear();
             if (state.Validator.Validate(row, state.Cells, issues, out var caseKey))
             {
-                await state.Tables.AddCuratedAsync(caseKey, state.Cells, record.UploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
+                var warnings = issues.Count == 0 ? null : string.Join(',', issues.Select(i => i.Rule).Distinct(StringComparer.Ordinal));
+                await state.Tables.AddCuratedAsync(caseKey, state.Cells, warnings, record.UploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
             }
             else
             {

@@ -10,6 +10,7 @@ internal sealed class RecordTables : IAsyncDisposable
     public const string SourceRow = "_source_row";
     public const string IngestedUtc = "_ingested_utc";
     public const string Reasons = "_reasons";
+    public const string Warnings = "_warnings";
 
     private readonly int[] _kept;
     private readonly CellValue[] _curatedRow;
@@ -40,7 +41,7 @@ internal sealed class RecordTables : IAsyncDisposable
         var kept = Enumerable.Range(0, layout.Columns.Count).Where(i => layout.Columns[i].Privacy != PersonalData.Drop).ToArray();
         var curatedColumns = new List<TableColumn> { new(CaseKey, ColumnKind.Text) };
         curatedColumns.AddRange(kept.Select(i => new TableColumn(layout.Columns[i].Name, layout.Columns[i].Kind)));
-        curatedColumns.AddRange([new(UploadId, ColumnKind.Text), new(SourceRow, ColumnKind.Integer), new(IngestedUtc, ColumnKind.Timestamp)]);
+        curatedColumns.AddRange([new(Warnings, ColumnKind.Text), new(UploadId, ColumnKind.Text), new(SourceRow, ColumnKind.Integer), new(IngestedUtc, ColumnKind.Timestamp)]);
         var rejectedColumns = new List<TableColumn> { new(SourceRow, ColumnKind.Integer), new(CaseKey, ColumnKind.Text), new(Reasons, ColumnKind.Text) };
         rejectedColumns.AddRange(kept.Select(i => new TableColumn(layout.Columns[i].Name, ColumnKind.Text)));
         var curated = await ParquetTableWriter.CreateAsync(curatedColumns, WithValueLabels(metadata, layout, kept), options, cancellationToken).ConfigureAwait(false);
@@ -72,8 +73,11 @@ internal sealed class RecordTables : IAsyncDisposable
         return new Dictionary<string, string>(metadata) { ["value_labels"] = System.Text.Json.JsonSerializer.Serialize(labels) };
     }
 
-    /// <summary>Appends a valid row; pseudonymised items are replaced here, before anything is buffered.</summary>
-    public ValueTask AddCuratedAsync(string caseKey, CellValue[] cells, string uploadId, long sourceRow, DateTimeOffset ingested, Func<string, string> pseudonym, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends a valid row; pseudonymised items are replaced here, before anything is buffered. <paramref name="warnings"/>
+    /// lists the warning rules the row breaks (null when none): the <c>_warnings</c> flag column.
+    /// </summary>
+    public ValueTask AddCuratedAsync(string caseKey, CellValue[] cells, string? warnings, string uploadId, long sourceRow, DateTimeOffset ingested, Func<string, string> pseudonym, CancellationToken cancellationToken)
     {
         var n = 0;
         _curatedRow[n++] = CellValue.OfText(caseKey);
@@ -82,6 +86,7 @@ internal sealed class RecordTables : IAsyncDisposable
             _curatedRow[n++] = Protect(i, cells[i], pseudonym);
         }
 
+        _curatedRow[n++] = CellValue.OfText(warnings);
         _curatedRow[n++] = CellValue.OfText(uploadId);
         _curatedRow[n++] = CellValue.OfInteger(sourceRow);
         _curatedRow[n] = CellValue.OfTimestamp(ingested);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Pipeline.Core.Dictionary;
 using Pipeline.Core.Lake;
+using Pipeline.Core.Validation;
 
 namespace Pipeline.Core.Ingest;
 
@@ -14,8 +15,13 @@ public sealed class RowValidator
     private const string Masked = "«personal data»";
     private readonly RecordLayout _layout;
     private readonly Dictionary<string, long> _firstRowOfCase = new(StringComparer.Ordinal);
+    private readonly RecordRules _rules;
 
-    public RowValidator(RecordLayout layout) => _layout = layout ?? throw new ArgumentNullException(nameof(layout));
+    public RowValidator(RecordLayout layout, RuleCatalogue? rules = null)
+    {
+        _layout = layout ?? throw new ArgumentNullException(nameof(layout));
+        _rules = new RecordRules(layout, rules);
+    }
 
     /// <summary>
     /// Fills <paramref name="cells"/> (one per layout column) and appends issues; returns true when no error was found.
@@ -37,6 +43,11 @@ public sealed class RowValidator
         for (var i = before; i < issues.Count; i++)
         {
             issues[i] = issues[i] with { CaseKey = caseKey };
+        }
+
+        if (!issues.Skip(before).Any(i => i.Severity == IssueSeverity.Error))
+        {
+            _rules.Apply(row, cells, caseKey, issues); // the pack's rules read typed values, so only after the dictionary checks pass
         }
 
         if (row.StructuralProblem is not null)

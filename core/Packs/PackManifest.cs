@@ -17,6 +17,9 @@ public sealed class PackManifest
 
     /// <summary>The indicator catalogue (YAML).</summary>
     public string Indicators { get; set; } = string.Empty;
+
+    /// <summary>The rule catalogue (YAML): skip patterns and consistency checks. Optional.</summary>
+    public string? Rules { get; set; }
 }
 
 public sealed class DesignManifest

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Pipeline.Core.Dictionary;
 using Pipeline.Core.Findings;
+using Pipeline.Core.Validation;
 using Sylvan.Data.Csv;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -15,8 +16,9 @@ namespace Pipeline.Core.Packs;
 /// </summary>
 public sealed class SurveyPack
 {
-    private SurveyPack(string folder, PackManifest manifest, DataDictionary dictionary, IReadOnlyList<Stratum> strata, IndicatorCatalogue indicators, string contentHash)
+    private SurveyPack(string folder, PackManifest manifest, DataDictionary dictionary, IReadOnlyList<Stratum> strata, IndicatorCatalogue indicators, RuleCatalogue rules, string contentHash)
     {
+        Rules = rules;
         Folder = folder;
         Manifest = manifest;
         Dictionary = dictionary;
@@ -36,6 +38,9 @@ public sealed class SurveyPack
     public IReadOnlyList<Stratum> Strata { get; }
 
     public IndicatorCatalogue Indicators { get; }
+
+    /// <summary>The pack's rules (empty when it has none).</summary>
+    public RuleCatalogue Rules { get; }
 
     /// <summary>SHA-256 over the pack's files: findings are recomputed when the pack changes.</summary>
     public string ContentHash { get; }
@@ -91,8 +96,16 @@ public sealed class SurveyPack
         var indicatorsPath = Resolve(folder, manifest.Indicators, manifestPath, "indicators");
         var indicators = await ReadYamlAsync<IndicatorCatalogue>(indicatorsPath, cancellationToken).ConfigureAwait(false);
         indicators.Check(dictionary, indicatorsPath);
+        var rules = new RuleCatalogue();
+        if (manifest.Rules is { Length: > 0 })
+        {
+            var rulesPath = Resolve(folder, manifest.Rules, manifestPath, "rules");
+            rules = await ReadYamlAsync<RuleCatalogue>(rulesPath, cancellationToken).ConfigureAwait(false);
+            rules.Check(dictionary, rulesPath);
+        }
+
         var hash = await HashFolderAsync(folder, cancellationToken).ConfigureAwait(false);
-        return new SurveyPack(Path.GetFullPath(folder), manifest, dictionary, strata, indicators, hash);
+        return new SurveyPack(Path.GetFullPath(folder), manifest, dictionary, strata, indicators, rules, hash);
     }
 
     private static string Resolve(string folder, string relative, string manifestPath, string key)

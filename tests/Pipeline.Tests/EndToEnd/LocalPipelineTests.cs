@@ -88,6 +88,17 @@ public sealed class LocalPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_PartialInterviews_AreKeptWithTheirWarningFlag()
+    {
+        var outcome = await _pipeline.Get<IngestService>().IngestAsync(await _pipeline.UploadAsync(Survey, RepoPaths.PeruSample));
+
+        var curated = await _pipeline.DownloadAsync(LakeZone.Curated, LakePaths.Curated(Survey, "PARTICIPANT_REC", outcome.Upload.UploadId));
+        var flagged = DuckDb.Query($"select _source_row, C5_RESULT, _warnings from read_parquet({DuckDb.Literal(curated)}) where _warnings is not null order by 1");
+        Assert.Equal([40L, 72L, 74L], flagged.Select(r => Convert.ToInt64(r[0], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(flagged, r => Assert.Equal("result.not-completed", r[2]));
+    }
+
+    [Fact]
     public async Task Ingest_EmptyFile_IsRejectedWithAMessageNotAnException()
     {
         var file = Path.Combine(Path.GetTempPath(), $"empty-{Guid.NewGuid():N}.csv");
