@@ -8,6 +8,7 @@ using Pipeline.Core.Findings;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Reporting;
 using Pipeline.Storage;
 
 namespace Pipeline.Cli;
@@ -126,6 +127,7 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
         {
             await output.WriteLineAsync($"Curated Parquet: {Path.Combine(settings.LakeFolder.FullName, "curated", pack.Id)}");
             await output.WriteLineAsync($"Findings tables: {Path.Combine(settings.LakeFolder.FullName, "findings", run.Status.RunFolder)}");
+            await output.WriteLineAsync($"Findings report: {Path.Combine(settings.LakeFolder.FullName, "findings", run.Status.RunFolder, FindingsReportPublisher.HtmlFile)}");
         }
     }
 

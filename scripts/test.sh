@@ -25,6 +25,12 @@ if ! grep -qs "\"version\": \"$HYPARQUET_VERSION\"" "$READERS/node_modules/hypar
   npm install --prefix "$READERS" --no-save --no-audit --no-fund --loglevel=error "hyparquet@$HYPARQUET_VERSION" >/dev/null
 fi
 
+# Headless Chromium renders the HTML reports in the tests (Debian package; needs root, as on CI and the dev machines).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing chromium ..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 BLOB_PORT=$(free_port); QUEUE_PORT=$(free_port); TABLE_PORT=$(free_port)
 WORKSPACE=$(mktemp -d)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Reporting;
 using Pipeline.Core.Telemetry;
 
 namespace Pipeline.Core.Findings;
@@ -70,6 +71,8 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
             Message = computation.CoverageNote,
         };
         await new FindingsTables(lake).WriteAsync(pack, run, rows, cancellationToken).ConfigureAwait(false);
+        await new FindingsReportPublisher(lake, time).PublishAsync(pack, run, rows, _options.Confidence, cancellationToken).ConfigureAwait(false);
+        await LabelsTable.PublishAsync(lake, pack, cancellationToken).ConfigureAwait(false);
 
         var published = await TrySwitchPointerAsync(pack.Id, new RunPointer(runId, fingerprint), pointerETag, cancellationToken).ConfigureAwait(false);
         run = run with

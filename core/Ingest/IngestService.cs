@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Privacy;
+using Pipeline.Core.Quality;
 using Pipeline.Core.Telemetry;
 
 namespace Pipeline.Core.Ingest;
@@ -151,9 +152,10 @@ public sealed class IngestService(
         var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["upload_id"] = record.UploadId, ["dictionary"] = pack.Dictionary.Name };
         await using var issuesTable = await IssuesTable.CreateAsync(record.UploadId, metadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
         var records = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+        var quality = new QualityStats(pack.Manifest.Quality);
         try
         {
-            var read = await ReadAllAsync(pack, record, reader, issuesTable, records, metadata, progress, cancellationToken).ConfigureAwait(false);
+            var read = await ReadAllAsync(pack, record, reader, issuesTable, quality, records, metadata, progress, cancellationToken).ConfigureAwait(false);
             var hash = await upload.FinishHashAsync(cancellationToken).ConfigureAwait(false);
             var counts = records.Values.Select(r => r.Tables.Count).OrderBy(c => c.Record, StringComparer.Ordinal).ToList();
             if (counts.Sum(c => c.Read) != read)
@@ -171,7 +173,7 @@ public sealed class IngestService(
                 CountsByRecord = string.Join(';', counts.Select(c => $"{c.Record}:{c.Read}/{c.Curated}/{c.Rejected}")),
                 RawPath = LakePaths.Raw(pack.Id, hash, Path.GetExtension(record.BlobPath)),
             };
-            record = await PublishAsync(pack, record, records.Values, issuesTable, counts, cancellationToken).ConfigureAwait(false);
+            record = await PublishAsync(pack, record, records.Values, issuesTable, quality, counts, cancellationToken).ConfigureAwait(false);
             return (counts, record);
         }
         finally
@@ -183,7 +185,7 @@ public sealed class IngestService(
         }
     }
 
-    private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, Dictionary<string, RecordState> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, QualityStats quality, Dictionary<string, RecordState> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var issues = new List<RowIssue>();
         var ingested = record.ReceivedUtc; // the first delivery's time: a retry writes identical files
@@ -199,7 +201,9 @@ public sealed class IngestService(
             }
 
             issues.Clear();
-            if (state.Validator.Validate(row, state.Cells, issues, out var caseKey))
+            var accepted = state.Validator.Validate(row, state.Cells, issues, out var caseKey);
+            quality.Add(row.Layout, state.Cells, issues, accepted, caseKey, pseudonymiser.Pseudonym);
+            if (accepted)
             {
                 var warnings = issues.Count == 0 ? null : string.Join(',', issues.Select(i => i.Rule).Distinct(StringComparer.Ordinal));
                 await state.Tables.AddCuratedAsync(caseKey, state.Cells, warnings, record.UploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
@@ -208,6 +212,7 @@ public sealed class IngestService(
             {
                 var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
                 await state.Tables.AddRejectedAsync(row, caseKey, reasons, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
+                quality.AddRejectedCase(row.Layout, row, pseudonymiser.Pseudonym);
                 logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, record.BlobPath, reasons);
             }
 
@@ -222,7 +227,7 @@ public sealed class IngestService(
     }
 
     /// <summary>Raw copy, output files, then the one step that makes the upload visible: the current-view manifest.</summary>
-    private async Task<UploadRecord> PublishAsync(SurveyPack pack, UploadRecord record, IEnumerable<RecordState> records, IssuesTable issuesTable, IReadOnlyList<RecordCount> counts, CancellationToken cancellationToken)
+    private async Task<UploadRecord> PublishAsync(SurveyPack pack, UploadRecord record, IEnumerable<RecordState> records, IssuesTable issuesTable, QualityStats quality, IReadOnlyList<RecordCount> counts, CancellationToken cancellationToken)
     {
         if (await lake.GetInfoAsync(LakeZone.Raw, record.RawPath, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -258,6 +263,12 @@ public sealed class IngestService(
         }
 
         await UploadAsync(LakeZone.Reports, LakePaths.Issues(pack.Id, record.UploadId), issuesTable.Writer, cancellationToken).ConfigureAwait(false);
+        using (var report = new MemoryStream())
+        {
+            await QualityReportPage.WriteAsync(report, pack, record, quality, cancellationToken).ConfigureAwait(false);
+            report.Position = 0;
+            await lake.WriteAsync(LakeZone.Reports, LakePaths.QualityReport(pack.Id, record.UploadId), report, ifMatch: null, cancellationToken).ConfigureAwait(false);
+        }
         var raced = await _currentView.PublishAsync(pack.Id, new PublishedUpload(record.UploadId, record.BlobPath, record.ContentSha256, time.GetUtcNow(), files), cancellationToken).ConfigureAwait(false);
         await WriteSummaryAsync(pack, record, counts, issuesTable, raced?.UploadId, cancellationToken).ConfigureAwait(false);
         return raced is null ? record : record with { DuplicateOf = raced.UploadId };

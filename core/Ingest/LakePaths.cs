@@ -20,4 +20,6 @@ public static class LakePaths
     public static string Issues(string survey, string uploadId) => $"{survey}/{uploadId}/issues.parquet";
 
     public static string Summary(string survey, string uploadId) => $"{survey}/{uploadId}/summary.json";
+
+    public static string QualityReport(string survey, string uploadId) => $"{survey}/{uploadId}/report.html";
 }

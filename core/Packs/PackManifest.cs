@@ -20,6 +20,9 @@ public sealed class PackManifest
 
     /// <summary>The rule catalogue (YAML): skip patterns and consistency checks. Optional.</summary>
     public string? Rules { get; set; }
+
+    /// <summary>What the per-upload quality report tabulates (enumerator item, interview times, don't-know codes).</summary>
+    public Quality.QualityManifest Quality { get; set; } = new();
 }
 
 public sealed class DesignManifest

@@ -1,0 +1,175 @@
+using System.Globalization;
+using Pipeline.Core.Ingest;
+using Pipeline.Core.Lake;
+
+namespace Pipeline.Core.Quality;
+
+/// <summary>
+/// What the per-upload quality report shows, accumulated row by row while the upload streams through: issue counts,
+/// the first issues, frequency tables, "other (specify)" answers and per-enumerator figures. Its size depends on the
+/// dictionary and the number of surveyors, and the lists are capped; never on the number of rows.
+/// </summary>
+public sealed class QualityStats(QualityManifest manifest)
+{
+    public const int MaxListedIssues = 1000;
+    public const int MaxListedSpecify = 500;
+
+    public Dictionary<(string Rule, IssueSeverity Severity), long> IssuesByRule { get; } = [];
+
+    public List<RowIssue> FirstIssues { get; } = [];
+
+    /// <summary>(record, item) → code → count, for items with small value sets.</summary>
+    public SortedDictionary<string, SortedDictionary<long, long>> Marginals { get; } = new(StringComparer.Ordinal);
+
+    public List<(string CaseKey, string Item, string Text)> OtherSpecify { get; } = [];
+
+    public SortedDictionary<string, EnumeratorStats> Enumerators { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, RecordCount> Counts { get; } = new(StringComparer.Ordinal);
+
+    public long OtherSpecifyTotal { get; private set; }
+
+    /// <summary>Adds one row: its issues always; its values when it was curated (<paramref name="cells"/> typed, pseudonyms applied).</summary>
+    public void Add(RecordLayout layout, CellValue[] cells, IReadOnlyList<RowIssue> issues, bool curated, string caseKey, Func<string, string> pseudonym)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(issues);
+        ArgumentNullException.ThrowIfNull(pseudonym);
+        foreach (var issue in issues)
+        {
+            IssuesByRule[(issue.Rule, issue.Severity)] = IssuesByRule.GetValueOrDefault((issue.Rule, issue.Severity)) + 1;
+            if (FirstIssues.Count < MaxListedIssues)
+            {
+                FirstIssues.Add(issue);
+            }
+        }
+
+        var record = layout.Record.Name;
+        var count = Counts.GetValueOrDefault(record) ?? new RecordCount(record, 0, 0, 0);
+        Counts[record] = count with { Read = count.Read + 1, Curated = count.Curated + (curated ? 1 : 0), Rejected = count.Rejected + (curated ? 0 : 1) };
+        if (!curated)
+        {
+            return;
+        }
+
+        long answered = 0, dontKnow = 0;
+        for (var c = 0; c < layout.Columns.Count; c++)
+        {
+            var column = layout.Columns[c];
+            var cell = cells[c];
+            if (cell.IsNull || column.Privacy != PersonalData.None)
+            {
+                continue;
+            }
+
+            if (column.Kind == ColumnKind.Integer && !column.IsId && column.Item.PrimaryValueSet is { } set && set.Values.Count <= manifest.MaxMarginalCodes && set.Values.All(v => v.Pairs.All(p => p.To is null)))
+            {
+                var key = $"{record}.{column.Name}";
+                if (!Marginals.TryGetValue(key, out var table))
+                {
+                    Marginals[key] = table = [];
+                }
+
+                table[cell.Integer] = table.GetValueOrDefault(cell.Integer) + 1;
+                answered++;
+                dontKnow += manifest.DontKnowCodes.Contains(cell.Integer) ? 1 : 0;
+            }
+
+            if (column.Kind == ColumnKind.Text && column.Name.EndsWith("_OTH", StringComparison.OrdinalIgnoreCase))
+            {
+                OtherSpecifyTotal++;
+                if (OtherSpecify.Count < MaxListedSpecify)
+                {
+                    OtherSpecify.Add((caseKey, column.Name, cell.Text!));
+                }
+            }
+        }
+
+        if (manifest.EnumeratorItem is { } enumeratorItem && layout.IndexOf(enumeratorItem) is var e and >= 0 && !cells[e].IsNull && layout.Columns[e].Privacy != PersonalData.Drop)
+        {
+            var text = cells[e].Text ?? cells[e].Integer.ToString(CultureInfo.InvariantCulture);
+            var id = layout.Columns[e].Privacy == PersonalData.Pseudonymise ? pseudonym(text) : text; // never the name itself
+            if (!Enumerators.TryGetValue(id, out var stats))
+            {
+                Enumerators[id] = stats = new EnumeratorStats();
+            }
+
+            stats.Interviews++;
+            stats.Answers += answered;
+            stats.DontKnow += dontKnow;
+            if (Duration(layout, cells) is { } minutes)
+            {
+                stats.DurationsMinutes.Add(minutes);
+            }
+        }
+    }
+
+    /// <summary>Rejected rows count against their surveyor, when the surveyor can be read from the raw row.</summary>
+    public void AddRejectedCase(RecordLayout layout, SourceRow row, Func<string, string> pseudonym)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(pseudonym);
+        if (manifest.EnumeratorItem is { } item && layout.IndexOf(item) is var e and >= 0 && layout.Columns[e].Privacy != PersonalData.Drop && row.Fields[e] is { Length: > 0 } name && !string.IsNullOrWhiteSpace(name))
+        {
+            var id = layout.Columns[e].Privacy == PersonalData.Pseudonymise ? pseudonym(name) : name.Trim();
+            if (!Enumerators.TryGetValue(id, out var stats))
+            {
+                Enumerators[id] = stats = new EnumeratorStats();
+            }
+
+            stats.Interviews++;
+            stats.CasesWithErrors++;
+        }
+    }
+
+    private double? Duration(RecordLayout layout, CellValue[] cells)
+    {
+        if (manifest.DurationItems.Count != 2)
+        {
+            return null;
+        }
+
+        var (s, e) = (layout.IndexOf(manifest.DurationItems[0]), layout.IndexOf(manifest.DurationItems[1]));
+        if (s < 0 || e < 0 || cells[s].IsNull || cells[e].IsNull)
+        {
+            return null;
+        }
+
+        static double Minutes(long hhmm) => (hhmm / 100 * 60) + (hhmm % 100);
+        var minutes = Minutes(cells[e].Integer) - Minutes(cells[s].Integer);
+        return minutes >= 0 ? minutes : null;
+    }
+}
+
+/// <summary>One surveyor's figures in one upload.</summary>
+public sealed class EnumeratorStats
+{
+    public long Interviews { get; set; }
+
+    public long CasesWithErrors { get; set; }
+
+    public long Answers { get; set; }
+
+    public long DontKnow { get; set; }
+
+    public List<double> DurationsMinutes { get; } = [];
+
+    public double? MedianDuration
+    {
+        get
+        {
+            if (DurationsMinutes.Count == 0)
+            {
+                return null;
+            }
+
+            var sorted = DurationsMinutes.Order().ToList();
+            var mid = sorted.Count / 2;
+            return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        }
+    }
+
+    public static string Share(long part, long whole) => whole == 0 ? "–" : (100.0 * part / whole).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+}

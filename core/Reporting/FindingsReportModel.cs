@@ -1,0 +1,83 @@
+using System.Globalization;
+using Pipeline.Core.Findings;
+using Pipeline.Core.Packs;
+
+namespace Pipeline.Core.Reporting;
+
+/// <summary>
+/// What the findings report shows, in catalogue order: each indicator of the pack with its cells (the run's rows),
+/// labels resolved from the pack. Built once, then rendered as HTML tables and as the JSON the page's charts read.
+/// </summary>
+internal sealed record FindingsReportModel(IReadOnlyList<ReportIndicator> Indicators, IReadOnlyList<ReportBreakdown> Breakdowns)
+{
+    public const string AllBreakdown = "all";
+
+    public static FindingsReportModel From(SurveyPack pack, IReadOnlyList<FindingRow> rows)
+    {
+        var catalogue = pack.Indicators;
+        var breakdowns = new List<ReportBreakdown> { new(AllBreakdown, "All respondents", 0) };
+        breakdowns.AddRange(catalogue.Breakdowns.Select((b, i) => new ReportBreakdown(b.Id, b.Label, i + 1)));
+        var byId = breakdowns.ToDictionary(b => b.Id, StringComparer.OrdinalIgnoreCase);
+        var threshold = pack.Manifest.Design.SmallCellThreshold;
+        var indicators = catalogue.Indicators.Select((definition, slot) =>
+        {
+            var cells = rows
+                .Where(r => string.Equals(r.IndicatorId, definition.Id, StringComparison.OrdinalIgnoreCase))
+                .Select(r => ReportCell.From(r, byId.GetValueOrDefault(r.BreakdownId) ?? new ReportBreakdown(r.BreakdownId, r.BreakdownId, breakdowns.Count)))
+                .ToList();
+            return new ReportIndicator(slot, definition, Describe(pack, definition), cells, threshold);
+        }).ToList();
+        return new FindingsReportModel(indicators, breakdowns);
+    }
+
+    /// <summary>"Q12_MEMBER in 1 (Yes)", the universe and the excluded codes, in words an analyst can check against the questionnaire.</summary>
+    private static string Describe(SurveyPack pack, IndicatorDefinition indicator)
+    {
+        var outcome = $"{indicator.Item} = {Codes(pack, indicator.Item, indicator.Outcome)}";
+        var universe = indicator.Universe.Count == 0
+            ? "all respondents who answered"
+            : "respondents with " + string.Join(" and ", indicator.Universe.Select(u => $"{u.Item} = {Codes(pack, u.Item, u.In)}"));
+        var excluded = indicator.ExcludeFromDenominator.Count == 0
+            ? string.Empty
+            : $"; {Codes(pack, indicator.Item, indicator.ExcludeFromDenominator)} left out of the denominator";
+        return $"Outcome {outcome}; denominator: {universe}{excluded}.";
+    }
+
+    private static string Codes(SurveyPack pack, string item, IEnumerable<long> codes)
+    {
+        var valueSet = pack.Dictionary.FindItem(item)?.PrimaryValueSet;
+        return string.Join(" or ", codes.Select(c => valueSet?.LabelOf(c) is { } label ? $"{c.ToString(CultureInfo.InvariantCulture)} ({label})" : c.ToString(CultureInfo.InvariantCulture)));
+    }
+}
+
+/// <summary>A breakdown as the report groups bars: "all" first, then the catalogue's breakdowns in order.</summary>
+internal sealed record ReportBreakdown(string Id, string Label, int Order);
+
+internal sealed record ReportIndicator(int Slot, IndicatorDefinition Definition, string Description, IReadOnlyList<ReportCell> Cells, int SmallCellThreshold);
+
+/// <summary>One bar: a breakdown cell's estimate, interval, respondents, published value and flags. NaN becomes null.</summary>
+internal sealed record ReportCell(
+    string Key,
+    ReportBreakdown Breakdown,
+    string Label,
+    double? Estimate,
+    double? CiLow,
+    double? CiHigh,
+    double? StandardError,
+    long Respondents,
+    double? Published,
+    IReadOnlyList<string> Flags)
+{
+    public const string SmallCell = "small-cell";
+    public const string UncoveredStrata = "uncovered-strata";
+
+    public bool IsSmall => Flags.Contains(SmallCell);
+
+    public static ReportCell From(FindingRow row, ReportBreakdown breakdown)
+    {
+        var e = row.Estimate;
+        return new ReportCell(row.CellKey, breakdown, row.CellLabel, Value(e.Estimate), Value(e.CiLow), Value(e.CiHigh), Value(e.StandardError), e.UnweightedDenominator, row.Published, row.Flags);
+    }
+
+    private static double? Value(double v) => double.IsNaN(v) || double.IsInfinity(v) ? null : v;
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
+using ExcelDataReader;
+using Pipeline.Core.Findings;
+using Pipeline.Core.Lake;
+using Pipeline.Core.Reporting;
+using Pipeline.Reporting.Tests.Support;
+
+namespace Pipeline.Reporting.Tests;
+
+/// <summary>
+/// The CSV and Excel exports of the sample run hold the same numbers as fact_findings.parquet, read by DuckDB; the
+/// workbook is valid Office Open XML (the Open XML SDK's validator) and opens with ExcelDataReader.
+/// </summary>
+[Collection(SampleRunCollection.Name)]
+public sealed class FindingsExportTests(SampleRun sample)
+{
+    private const string Survey = "peru-coffee-cacao";
+
+    private static readonly string[] FactColumns =
+    [
+        "run_id", "indicator_id", "breakdown_id", "cell_key", "estimate", "standard_error", "ci_low", "ci_high",
+        "weighted_numerator", "weighted_denominator", "unweighted_n", "degrees_of_freedom", "published", "flags",
+    ];
+
+    [Fact]
+    public async Task ExcelExport_SampleRun_HoldsTheNumbersOfTheFactParquet()
+    {
+        var xlsx = await sample.DownloadAsync(LakeZone.Findings, FindingsReportPublisher.PathOf(Survey, sample.Run.Status.Record.RunId, FindingsReportPublisher.XlsxFile));
+
+        var sheet = ReadFirstSheet(xlsx);
+
+        Assert.Equal(FindingsExport.Columns, sheet[0].Select(v => (string)v!));
+        AssertSameFacts(await FactRowsAsync(), sheet.Skip(1).Select(r => sheet[0].Select((h, i) => ((string)h!, r[i])).ToDictionary()).ToList());
+    }
+
+    [Fact]
+    public async Task ExcelExport_SampleRun_IsValidOfficeOpenXmlWithTitlesAndLabels()
+    {
+        var xlsx = await sample.DownloadAsync(LakeZone.Findings, FindingsReportPublisher.PathOf(Survey, sample.Run.Status.Record.RunId, FindingsReportPublisher.XlsxFile));
+
+        using var document = SpreadsheetDocument.Open(xlsx, isEditable: false);
+        var errors = new OpenXmlValidator().Validate(document).Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+
+        Assert.Empty(errors);
+        Assert.Equal(["findings", "run", "about"], document.WorkbookPart!.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Select(s => s.Name!.Value));
+        var rows = ReadFirstSheet(xlsx);
+        var title = sample.Pack.Indicators.Indicators[0].Title;
+        Assert.Contains(rows, r => Equals(r[2], title) && Equals(r[9], "All"));
+    }
+
+    [Fact]
+    public async Task CsvExport_SampleRun_HoldsTheNumbersOfTheFactParquet()
+    {
+        var csv = await sample.DownloadAsync(LakeZone.Findings, FindingsReportPublisher.PathOf(Survey, sample.Run.Status.Record.RunId, FindingsReportPublisher.CsvFile));
+
+        // DuckDB reads the CSV too: an independent parser of our quoting.
+        var header = FindingsExport.Columns;
+        var rows = DuckDb.Query($"select * from read_csv({DuckDb.Literal(csv)}, header = true, all_varchar = true)")
+            .Select(r => header.Select((h, i) => (h, (object?)r[i])).ToDictionary(x => x.h, x => x.Item2 is string s ? Parse(x.h, s) : null))
+            .ToList();
+
+        Assert.Equal([0xEF, 0xBB, 0xBF], (await File.ReadAllBytesAsync(csv))[..3]);
+        AssertSameFacts(await FactRowsAsync(), rows);
+    }
+
+    [Fact]
+    public async Task CsvExport_TextWithCommasAndQuotes_IsQuotedAsRfc4180()
+    {
+        var row = sample.Run.Rows[0] with { CellLabel = "Peru \"Coffee\", North" };
+        using var output = new MemoryStream();
+
+        await FindingsExport.WriteCsvAsync(sample.Pack, sample.Run.Status.Record, [row], output);
+
+        var text = Encoding.UTF8.GetString(output.ToArray());
+        Assert.Contains(",\"Peru \"\"Coffee\"\", North\",", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>fact_findings.parquet read by DuckDB, keyed by indicator and cell.</summary>
+    private async Task<Dictionary<(string, string), Dictionary<string, object?>>> FactRowsAsync()
+    {
+        var parquet = await sample.DownloadAsync(LakeZone.Findings, FindingsPaths.Table(Survey, sample.Run.Status.Record.RunId, "fact_findings"));
+        return DuckDb.Query($"select {string.Join(", ", FactColumns)} from read_parquet({DuckDb.Literal(parquet)})")
+            .Select(r => FactColumns.Select((c, i) => (c, r[i])).ToDictionary(x => x.c, x => x.Item2))
+            .ToDictionary(r => ((string)r["indicator_id"]!, (string)r["cell_key"]!));
+    }
+
+    private static void AssertSameFacts(Dictionary<(string, string), Dictionary<string, object?>> facts, List<Dictionary<string, object?>> exported)
+    {
+        Assert.Equal(facts.Count, exported.Count);
+        foreach (var row in exported)
+        {
+            var key = ((string)row["indicator_id"]!, (string)row["cell_key"]!);
+            Assert.True(facts.TryGetValue(key, out var fact), $"The export has {key}, the Parquet does not.");
+            foreach (var column in FactColumns)
+            {
+                var expected = fact![column];
+                var actual = row[column];
+                if (expected is null || (expected is string s && s.Length == 0))
+                {
+                    Assert.True(actual is null || (actual is string a && a.Length == 0), $"{key} {column}: Parquet has null/empty, the export has {actual}.");
+                }
+                else if (expected is string text)
+                {
+                    Assert.Equal(text, actual);
+                }
+                else
+                {
+                    // Exactly equal: reals are written in round-trip form.
+                    Assert.Equal(Convert.ToDouble(expected, CultureInfo.InvariantCulture), Convert.ToDouble(actual, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+    }
+
+    private static object? Parse(string column, string value) =>
+        column is "estimate" or "standard_error" or "ci_low" or "ci_high" or "weighted_numerator" or "weighted_denominator" or "published" or "unweighted_n" or "degrees_of_freedom" or "cell_code"
+            ? double.Parse(value, CultureInfo.InvariantCulture)
+            : value;
+
+    private static List<object?[]> ReadFirstSheet(string xlsx)
+    {
+        // ExcelDataReader's configuration asks for code page 1252 even for .xlsx; .NET needs the provider for it.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        using var stream = File.OpenRead(xlsx);
+        using var reader = ExcelReaderFactory.CreateOpenXmlReader(stream);
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}

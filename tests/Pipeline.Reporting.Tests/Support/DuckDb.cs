@@ -1,0 +1,32 @@
+using DuckDB.NET.Data;
+
+namespace Pipeline.Reporting.Tests.Support;
+
+/// <summary>DuckDB as the independent reader of the pipeline's Parquet.</summary>
+public static class DuckDb
+{
+    public static List<object?[]> Query(string sql)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Single-quoted SQL string literal of a path.</summary>
+    public static string Literal(string path) => "'" + path.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
