@@ -25,7 +25,17 @@ var findingsSurvey = new Option<string?>("--survey") { Description = "Only this 
 var findings = new Command("findings", "Recompute findings from the current curated view.") { findingsSurvey, force, lake, connection, packs, verbose };
 findings.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.FindingsAsync(parse.GetValue(findingsSurvey), parse.GetValue(force), c), ct));
 
-var root = new RootCommand("Survey data pipeline: CSPro exports → validated Parquet lake → design-weighted findings.") { demo, ingest, run, findings };
+var generateSurvey = new Option<string>("--survey") { Description = "Survey pack id.", DefaultValueFactory = _ => "peru-coffee-cacao" };
+var cases = new Option<long>("--cases") { Description = "Number of cases (default 565, the survey's sample).", DefaultValueFactory = _ => 565 };
+var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same files).", DefaultValueFactory = _ => new Pipeline.Generator.GeneratorOptions().Seed };
+var formats = new Option<string>("--formats") { Description = "Comma-separated: dat, csv, csdb.", DefaultValueFactory = _ => "dat,csv,csdb" };
+var faults = new Option<string>("--faults") { Description = "Faults to inject: 'all', or kind=rate,... (see docs/generator.md). Default none.", DefaultValueFactory = _ => string.Empty };
+var outFolder = new Option<DirectoryInfo>("--out") { Description = "Output folder.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "generated")) };
+var generate = new Command("generate", "Write synthetic CSPro exports of a survey pack (any size, faults on request), streaming.") { generateSurvey, cases, seed, formats, faults, outFolder, packs };
+generate.SetAction((parse, ct) => GenerateCommand.RunAsync(
+    parse.GetValue(packs), parse.GetValue(generateSurvey)!, parse.GetValue(cases), parse.GetValue(seed), parse.GetValue(formats)!, parse.GetValue(faults)!, parse.GetValue(outFolder)!, ct));
+
+var root = new RootCommand("Survey data pipeline: CSPro exports → validated Parquet lake → design-weighted findings.") { demo, ingest, run, findings, generate };
 return await root.Parse(args).InvokeAsync();
 
 RunnerSettings Settings(ParseResult parse) => new(

@@ -144,7 +144,7 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
         return (await File.ReadAllTextAsync(file, cancellationToken)).Trim();
     }
 
-    private static string DefaultPacksFolder()
+    public static string DefaultPacksFolder()
     {
         var bundled = Path.Combine(AppContext.BaseDirectory, "survey-packs");
         return Directory.Exists(bundled) ? bundled : Path.Combine(Environment.CurrentDirectory, "survey-packs");

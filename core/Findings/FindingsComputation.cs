@@ -72,14 +72,15 @@ internal sealed class FindingsComputation
         sizes[h]++;
         foreach (var indicator in _pack.Indicators.Indicators.Where(i => string.Equals(i.Record, record, StringComparison.OrdinalIgnoreCase)))
         {
-            var v = values[items.IndexOf(indicator.Item)];
-            var inDenominator = v is { } code && !indicator.ExcludeFromDenominator.Contains(code) && InUniverse(indicator, items, values);
+            var inUniverse = InUniverse(indicator, items, values);
+            var v = values[items.IndexOf(indicator.Item)] ?? (inUniverse ? indicator.BlankAs : null);
+            var inDenominator = v is { } code && !indicator.ExcludeFromDenominator.Contains(code) && inUniverse;
             if (!inDenominator)
             {
                 continue; // contributes zeros: the case still counts in n_h (full-design domain estimation)
             }
 
-            var y = indicator.Outcome.Contains(v!.Value) ? 1.0 : 0.0;
+            var y = indicator.IsOutcome(v!.Value) ? 1.0 : 0.0;
             _cells[(indicator.Id, All, null)].Add(h, y, 1.0);
             foreach (var b in indicator.Breakdowns)
             {

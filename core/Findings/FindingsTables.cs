@@ -47,7 +47,7 @@ internal sealed class FindingsTables(ILakeStore lake)
 
         await WriteTableAsync(pack.Id, run.RunId, "dim_indicator", IndicatorColumns, metadata, pack.Indicators.Indicators.Select(i => new[]
         {
-            Text(i.Id), Text(i.Title), Text(i.Question), Text(i.Record), Text(i.Item), Text(string.Join(',', i.Outcome)), Text(string.Join(',', i.ExcludeFromDenominator)),
+            Text(i.Id), Text(i.Title), Text(i.Question), Text(i.Record), Text(i.Item), Text(string.Join(',', i.Outcome) + (i.OutcomeRange.Count == 2 ? $"{(i.Outcome.Count > 0 ? "," : string.Empty)}{i.OutcomeRange[0]}-{i.OutcomeRange[1]}" : string.Empty)), Text(string.Join(',', i.ExcludeFromDenominator)),
             Text(string.Join(" and ", i.Universe.Select(u => $"{u.Item} in ({string.Join(',', u.In)})"))), Text(i.Reference),
         }), cancellationToken).ConfigureAwait(false);
 

@@ -39,9 +39,14 @@ public sealed class IndicatorCatalogue
             }
 
             RequireItem(dictionary, i.Item, path, where);
-            if (i.Outcome.Count == 0)
+            if (i.Outcome.Count == 0 && i.OutcomeRange.Count == 0)
             {
                 throw new SurveyPackException($"{path}: {where}: 'outcome' lists no code; give the codes that count as the outcome, e.g. [1].");
+            }
+
+            if (i.OutcomeRange.Count is not (0 or 2))
+            {
+                throw new SurveyPackException($"{path}: {where}: 'outcomeRange' takes two codes, [from, to].");
             }
 
             foreach (var c in i.Universe)
@@ -91,6 +96,18 @@ public sealed class IndicatorDefinition
 
     /// <summary>Codes that count as the outcome (numerator).</summary>
     public List<long> Outcome { get; set; } = [];
+
+    /// <summary>An inclusive range [from, to] of codes that also count as the outcome (e.g. ages 20 to 39).</summary>
+    public List<long> OutcomeRange { get; set; } = [];
+
+    /// <summary>
+    /// The code a blank answer stands for, for cases in the universe: 0 for a multiple-choice option item, where blank
+    /// means "not marked". Without it, blank answers are left out of the denominator.
+    /// </summary>
+    public long? BlankAs { get; set; }
+
+    /// <summary>True when <paramref name="code"/> counts as the outcome.</summary>
+    public bool IsOutcome(long code) => Outcome.Contains(code) || (OutcomeRange.Count == 2 && code >= OutcomeRange[0] && code <= OutcomeRange[1]);
 
     /// <summary>
     /// Codes left out of the denominator, e.g. 99 "don't know". Blank (not applicable) answers are always left out.

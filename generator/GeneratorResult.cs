@@ -1,0 +1,12 @@
+using Pipeline.Generator.Faults;
+
+namespace Pipeline.Generator;
+
+/// <summary>What a run wrote: the files, the cases per stratum, the records per record type, the faults per kind.</summary>
+public sealed record GeneratorResult(
+    long Cases,
+    IReadOnlyList<GeneratedFile> Files,
+    IReadOnlyDictionary<string, long> CasesByStratum,
+    IReadOnlyDictionary<string, long> RecordsByRecord,
+    IReadOnlyDictionary<FaultKind, long> FaultsByKind,
+    string FaultManifestPath);
