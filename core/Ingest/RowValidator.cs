@@ -61,17 +61,22 @@ public sealed class RowValidator
             hasError |= issues[i].Severity == IssueSeverity.Error;
         }
 
-        if (!hasError && _layout.Record.MaxRecords == 1)
+        // Duplicates are checked whenever the IDs themselves are readable, even if other items are wrong: a rejected
+        // first occurrence still owns its ID, and a second case with the same ID is a duplicate either way.
+        var idsReadable = !issues.Skip(before).Any(i => i.Severity == IssueSeverity.Error && _layout.IdColumns.Any(c => _layout.Columns[c].Name == i.Item));
+        if (idsReadable && row.StructuralProblem is null && _layout.Record.MaxRecords == 1)
         {
             // One record per node of the record's level: the case for level-1 records, the level's unit below that.
             var nodeKey = KeyOf(cells, _layout.IdColumns);
             if (_firstRowOfCase.TryGetValue(nodeKey, out var first))
             {
                 issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Join('+', _layout.IdColumns.Select(i => _layout.Columns[i].Name)), nodeKey, Rules.DuplicateCase, IssueSeverity.Error, $"ID {nodeKey} already appears at row {first}; it has one {_layout.Record.Name} record."));
-                return false;
+                hasError = true;
             }
-
-            _firstRowOfCase.Add(nodeKey, row.Row);
+            else
+            {
+                _firstRowOfCase.Add(nodeKey, row.Row);
+            }
         }
 
         return !hasError;

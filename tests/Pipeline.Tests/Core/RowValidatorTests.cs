@@ -86,6 +86,19 @@ public sealed class RowValidatorTests
     }
 
     [Fact]
+    public async Task Validate_DuplicateOfARejectedCase_IsStillADuplicate()
+    {
+        var (validator, layout) = await SetUpAsync();
+        var issues = new List<RowIssue>();
+
+        Assert.False(validator.Validate(Row(layout, 2, ("Q12_MEMBER", "3")), new CellValue[layout.Columns.Count], issues, out _));
+        issues.Clear();
+        Assert.False(validator.Validate(Row(layout, 9), new CellValue[layout.Columns.Count], issues, out _));
+
+        Assert.Equal(Rules.DuplicateCase, Assert.Single(issues).Rule);
+    }
+
+    [Fact]
     public async Task Validate_BlankAnswer_IsNotApplicableNull()
     {
         var (validator, layout) = await SetUpAsync();
