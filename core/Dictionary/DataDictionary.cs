@@ -75,6 +75,9 @@ public sealed record ValueSet(string Name, string Label, IReadOnlyList<ValueSetE
 /// <summary>A value-set line: one or more codes or ranges with one label; <see cref="Special"/> marks MISSING, REFUSED, ...</summary>
 public sealed record ValueSetEntry(string Label, IReadOnlyList<ValueRange> Pairs, string? Special)
 {
+    /// <summary>The label in the dictionary's other languages ("Coffee|Café" keeps "Café" here), for matching typed answers.</summary>
+    public IReadOnlyList<string> OtherLanguages { get; init; } = [];
+
     public bool ContainsNumber(decimal value) => Pairs.Any(p => p.ContainsNumber(value));
 
     public bool ContainsText(string value) => Pairs.Any(p => string.Equals(p.From.TrimEnd(), value.TrimEnd(), StringComparison.Ordinal));

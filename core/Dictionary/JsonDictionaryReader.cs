@@ -261,7 +261,8 @@ public static class JsonDictionaryReader
                 }
 
                 var special = value.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()!.ToUpperInvariant() : null;
-                values.Add(new ValueSetEntry(Label(value), pairs, special));
+                var label = Label(value);
+                values.Add(new ValueSetEntry(label, pairs, special) { OtherLanguages = OtherLabels(value, label) });
             }
 
             return new ValueSet(String(json, "name", path, required: false), Label(json), values);
@@ -288,6 +289,25 @@ public static class JsonDictionaryReader
             JsonValueKind.Number => code.GetRawText(),
             _ => throw Error(path, $"a code must be a string or a number; found {code.ValueKind}."),
         };
+
+        /// <summary>The texts of the labels other than <paramref name="chosen"/>, in their order.</summary>
+        private static string[] OtherLabels(JsonElement owner, string chosen)
+        {
+            if (!owner.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Array)
+            {
+                return [];
+            }
+
+            var texts = labels.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+                .Select(l => l.GetProperty("text").GetString()!).ToList();
+            var at = texts.IndexOf(chosen);
+            if (at >= 0)
+            {
+                texts.RemoveAt(at);
+            }
+
+            return [.. texts];
+        }
 
         /// <summary>The label in the first language (or the first label): the text reader keeps the first of "a|b" too.</summary>
         private string Label(JsonElement owner)

@@ -214,7 +214,7 @@ public static class TextDictionaryReader
         {
             var semicolon = value.IndexOf(';', StringComparison.Ordinal);
             var pairsText = semicolon >= 0 ? value[..semicolon] : value;
-            var label = semicolon >= 0 ? FirstLanguage(value[(semicolon + 1)..]) : string.Empty;
+            var languages = semicolon >= 0 ? value[(semicolon + 1)..].Split('|') : [string.Empty];
             var pairs = new List<ValueRange>();
             foreach (var token in SplitPairs(pairsText))
             {
@@ -227,7 +227,7 @@ public static class TextDictionaryReader
                 throw new DictionaryFormatException(fileName, line, $"'Value={value}' has no code; expected 'Value=<code>[:<to>];<label>'.");
             }
 
-            return new ValueDraft { Label = label, Pairs = pairs };
+            return new ValueDraft { Label = languages[0], OtherLanguages = languages[1..], Pairs = pairs };
         }
 
         /// <summary>Splits "1 3:5 '  '" on spaces that are outside quotes.</summary>
@@ -278,7 +278,7 @@ public static class TextDictionaryReader
                 throw new DictionaryFormatException(fileName, d.Line, $"item {d.Name} needs Start ≥ 1 and Len ≥ 1 (found Start={d.Start}, Len={d.Length}).");
             }
 
-            var valueSets = d.ValueSets.Select(v => new ValueSet(v.Name, v.Label, v.Values.Select(x => new ValueSetEntry(x.Label, x.Pairs, x.Special)).ToList())).ToList();
+            var valueSets = d.ValueSets.Select(v => new ValueSet(v.Name, v.Label, v.Values.Select(x => new ValueSetEntry(x.Label, x.Pairs, x.Special) { OtherLanguages = x.OtherLanguages }).ToList())).ToList();
             return new DictionaryItem(d.Name, d.Label, d.Start, d.Length, d.DataType, d.Decimals, d.DecimalChar, d.ZeroFill, d.Occurrences, d.IsSubitem, valueSets);
         }
 
@@ -366,5 +366,7 @@ public static class TextDictionaryReader
         public string Label { get; set; } = string.Empty;
         public List<ValueRange> Pairs { get; set; } = [];
         public string? Special { get; set; }
+
+        public string[] OtherLanguages { get; set; } = [];
     }
 }

@@ -21,6 +21,9 @@ internal sealed class BundleReader : IExportReader
 
     public string Format => "zip";
 
+    /// <inheritdoc />
+    public string? TextEncoding { get; private set; }
+
     public static async Task<BundleReader> CreateAsync(Stream upload, string displayName, SurveyPack pack, CancellationToken cancellationToken)
     {
         var bundle = await ZipBundle.OpenAsync(upload, displayName, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -45,6 +48,8 @@ internal sealed class BundleReader : IExportReader
                 {
                     yield return row;
                 }
+
+                TextEncoding = TextEncoding == "windows-1252" ? TextEncoding : reader.TextEncoding ?? TextEncoding;
             }
             finally
             {

@@ -14,9 +14,11 @@ public sealed class DelimitedExportReader : IExportReader
     private readonly CsvDataReader _csv;
     private readonly string _fileName;
     private readonly int[] _layoutIndexOfField;
+    private readonly Readers.Utf8OrAnsiTextReader _text;
 
-    private DelimitedExportReader(CsvDataReader csv, string fileName, RecordLayout layout, int[] layoutIndexOfField)
+    private DelimitedExportReader(CsvDataReader csv, Readers.Utf8OrAnsiTextReader text, string fileName, RecordLayout layout, int[] layoutIndexOfField)
     {
+        _text = text;
         _csv = csv;
         _fileName = fileName;
         Layout = layout;
@@ -27,11 +29,18 @@ public sealed class DelimitedExportReader : IExportReader
 
     public string Format => "delimited";
 
+    /// <summary>The longest physical line accepted (16 MiB): far beyond any CSPro export row, short of memory trouble.</summary>
+    public const int MaxLineBytes = 1 << 24;
+
+    /// <inheritdoc />
+    public string TextEncoding => _text.TextEncoding;
+
     /// <summary>Reads the header and matches it to one record of the pack's dictionary.</summary>
     public static async Task<DelimitedExportReader> CreateAsync(Stream content, string fileName, char delimiter, SurveyPack pack, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pack);
-        var text = new StreamReader(content, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: false);
+        // UTF-8 with or without BOM, and Windows-1252 ("ANSI") lines as CSPro and Excel on Windows write them.
+        var text = new Readers.Utf8OrAnsiTextReader(content, fileName, MaxLineBytes);
         var options = new CsvDataReaderOptions { HasHeaders = true, Delimiter = delimiter, OwnsReader = true };
         CsvDataReader csv;
         try
@@ -46,7 +55,7 @@ public sealed class DelimitedExportReader : IExportReader
         var header = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetName(i).Trim()).ToArray();
         var layout = MatchRecord(header, fileName, pack);
         var map = header.Select(layout.IndexOf).ToArray();
-        return new DelimitedExportReader(csv, fileName, layout, map);
+        return new DelimitedExportReader(csv, text, fileName, layout, map);
     }
 
     /// <summary>Streams the rows. A CSV syntax error ends the file with an <see cref="InputFileException"/> naming the row.</summary>

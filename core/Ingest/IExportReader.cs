@@ -10,4 +10,10 @@ public interface IExportReader : IAsyncDisposable
     string Format { get; }
 
     IAsyncEnumerable<SourceRow> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How the text was decoded, once read: "utf-8", "windows-1252" (some lines were not UTF-8 and were read as ANSI,
+    /// as CSPro reads them), or null for binary formats (.csdb, .xlsx).
+    /// </summary>
+    string? TextEncoding => null;
 }

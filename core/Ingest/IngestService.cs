@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pipeline.Core.Cleaning;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Privacy;
@@ -153,11 +154,19 @@ public sealed class IngestService(
         await using var issuesTable = await IssuesTable.CreateAsync(record.UploadId, metadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
         var records = new Dictionary<string, RecordState>(StringComparer.Ordinal);
         var quality = new QualityStats(pack.Manifest.Quality);
+        var cleaning = new CleaningCounts();
+        var checks = new UploadChecks(pack);
         try
         {
-            var read = await ReadAllAsync(pack, record, reader, issuesTable, quality, records, metadata, progress, cancellationToken).ConfigureAwait(false);
+            var read = await ReadAllAsync(pack, record, reader, issuesTable, quality, cleaning, checks, records, metadata, progress, cancellationToken).ConfigureAwait(false);
             var hash = await upload.FinishHashAsync(cancellationToken).ConfigureAwait(false);
+
+            // Checks that need the whole upload (structure, case rules, outliers); rejected cases leave the curated tables.
+            var caseIssues = await checks.FinishAsync(records.ToDictionary(r => r.Key, r => r.Value.Tables, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+            await issuesTable.AddAsync(caseIssues, cancellationToken).ConfigureAwait(false);
+            quality.AddIssues(caseIssues);
             var counts = records.Values.Select(r => r.Tables.Count).OrderBy(c => c.Record, StringComparer.Ordinal).ToList();
+            quality.SetCounts(counts);
             if (counts.Sum(c => c.Read) != read)
             {
                 throw new InvalidOperationException($"Row accounting broke for {displayName}: {read} rows read, {counts.Sum(c => c.Read)} written.");
@@ -173,7 +182,9 @@ public sealed class IngestService(
                 CountsByRecord = string.Join(';', counts.Select(c => $"{c.Record}:{c.Read}/{c.Curated}/{c.Rejected}")),
                 RawPath = LakePaths.Raw(pack.Id, hash, Path.GetExtension(record.BlobPath)),
             };
-            record = await PublishAsync(pack, record, records.Values, issuesTable, quality, counts, cancellationToken).ConfigureAwait(false);
+            quality.TextEncoding = reader.TextEncoding;
+            quality.CleaningSteps = cleaning.ByStep;
+            record = await PublishAsync(pack, record, records.Values, issuesTable, quality, counts, cleaning, cancellationToken).ConfigureAwait(false);
             return (counts, record);
         }
         finally
@@ -185,7 +196,7 @@ public sealed class IngestService(
         }
     }
 
-    private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, QualityStats quality, Dictionary<string, RecordState> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, QualityStats quality, CleaningCounts cleaning, UploadChecks checks, Dictionary<string, RecordState> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var issues = new List<RowIssue>();
         var ingested = record.ReceivedUtc; // the first delivery's time: a retry writes identical files
@@ -196,21 +207,26 @@ public sealed class IngestService(
             if (!records.TryGetValue(row.Layout.Record.Name, out var state))
             {
                 var recordMetadata = new Dictionary<string, string>(metadata) { ["record"] = row.Layout.Record.Name };
-                state = new RecordState(await RecordTables.CreateAsync(row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false), new RowValidator(row.Layout, pack.Rules), new CellValue[row.Layout.Columns.Count]);
+                var cleaner = new RecordCleaner(row.Layout, pack.Cleaning, pack.Gazetteer, cleaning);
+                var validator = new RowValidator(row.Layout, pack.Rules, cleaner);
+                var tables = await RecordTables.CreateAsync(pack, row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
+                state = new RecordState(tables, validator, cleaner, new CellValue[validator.CellCount]);
                 records.Add(row.Layout.Record.Name, state);
             }
 
             issues.Clear();
             var accepted = state.Validator.Validate(row, state.Cells, issues, out var caseKey);
-            quality.Add(row.Layout, state.Cells, issues, accepted, caseKey, pseudonymiser.Pseudonym);
+            quality.Add(row.Layout, state.Cells, issues, accepted, caseKey, pseudonymiser.Pseudonym, state.Cleaner.NulledCode);
             if (accepted)
             {
+                checks.Observe(row.Layout.Record.Name, state.Cleaner.Values, caseKey, row.Row, null, state.Cells);
                 var warnings = issues.Count == 0 ? null : string.Join(',', issues.Select(i => i.Rule).Distinct(StringComparer.Ordinal));
-                await state.Tables.AddCuratedAsync(caseKey, state.Cells, warnings, record.UploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
+                await state.Tables.AddCuratedAsync(caseKey, state.Cells, state.Validator.Nulled, warnings, record.UploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
+                checks.Observe(row.Layout.Record.Name, state.Cleaner.Values, caseKey, row.Row, reasons, state.Cells);
                 await state.Tables.AddRejectedAsync(row, caseKey, reasons, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
                 quality.AddRejectedCase(row.Layout, row, pseudonymiser.Pseudonym);
                 logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, record.BlobPath, reasons);
@@ -227,7 +243,7 @@ public sealed class IngestService(
     }
 
     /// <summary>Raw copy, output files, then the one step that makes the upload visible: the current-view manifest.</summary>
-    private async Task<UploadRecord> PublishAsync(SurveyPack pack, UploadRecord record, IEnumerable<RecordState> records, IssuesTable issuesTable, QualityStats quality, IReadOnlyList<RecordCount> counts, CancellationToken cancellationToken)
+    private async Task<UploadRecord> PublishAsync(SurveyPack pack, UploadRecord record, IEnumerable<RecordState> records, IssuesTable issuesTable, QualityStats quality, IReadOnlyList<RecordCount> counts, CleaningCounts cleaning, CancellationToken cancellationToken)
     {
         if (await lake.GetInfoAsync(LakeZone.Raw, record.RawPath, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -246,7 +262,7 @@ public sealed class IngestService(
         if (same is not null && same.UploadId != record.UploadId)
         {
             logger.LogInformation("Upload {Upload} has the same content as upload {Other} ({OtherPath}); nothing new to publish", record.BlobPath, same.UploadId, same.BlobPath);
-            await WriteSummaryAsync(pack, record, counts, issuesTable, same.UploadId, cancellationToken).ConfigureAwait(false);
+            await WriteSummaryAsync(pack, record, counts, issuesTable, cleaning, quality.TextEncoding, same.UploadId, cancellationToken).ConfigureAwait(false);
             return record with { DuplicateOf = same.UploadId };
         }
 
@@ -270,23 +286,25 @@ public sealed class IngestService(
             await lake.WriteAsync(LakeZone.Reports, LakePaths.QualityReport(pack.Id, record.UploadId), report, ifMatch: null, cancellationToken).ConfigureAwait(false);
         }
         var raced = await _currentView.PublishAsync(pack.Id, new PublishedUpload(record.UploadId, record.BlobPath, record.ContentSha256, time.GetUtcNow(), files), cancellationToken).ConfigureAwait(false);
-        await WriteSummaryAsync(pack, record, counts, issuesTable, raced?.UploadId, cancellationToken).ConfigureAwait(false);
+        await WriteSummaryAsync(pack, record, counts, issuesTable, cleaning, quality.TextEncoding, raced?.UploadId, cancellationToken).ConfigureAwait(false);
         return raced is null ? record : record with { DuplicateOf = raced.UploadId };
     }
 
-    private Task WriteSummaryAsync(SurveyPack pack, UploadRecord record, IReadOnlyList<RecordCount> counts, IssuesTable issuesTable, string? duplicateOf, CancellationToken cancellationToken) =>
+    private Task WriteSummaryAsync(SurveyPack pack, UploadRecord record, IReadOnlyList<RecordCount> counts, IssuesTable issuesTable, CleaningCounts cleaning, string? encoding, string? duplicateOf, CancellationToken cancellationToken) =>
         WriteJsonAsync(LakeZone.Reports, LakePaths.Summary(pack.Id, record.UploadId), new
         {
             survey = pack.Id,
             uploadId = record.UploadId,
             upload = record.BlobPath,
             format = record.Format,
+            encoding,
             sha256 = record.ContentSha256,
             raw = record.RawPath,
             bytes = record.SizeBytes,
             duplicateOf,
             records = counts.Select(c => new { record = c.Record, read = c.Read, curated = c.Curated, rejected = c.Rejected }),
             issuesByRule = issuesTable.CountsByRule,
+            cleaningSteps = cleaning.ByStep,
         }, cancellationToken);
 
     private async Task<UploadRecord> RejectFileAsync(UploadRecord record, string message, long started, CancellationToken cancellationToken)
@@ -354,7 +372,7 @@ public sealed class IngestService(
         await lake.WriteAsync(zone, path, content, ifMatch: null, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record RecordState(RecordTables Tables, RowValidator Validator, CellValue[] Cells);
+    private sealed record RecordState(RecordTables Tables, RowValidator Validator, RecordCleaner Cleaner, CellValue[] Cells);
 
     /// <summary>Same blob version → same id: duplicate events for one upload are recognised; a re-upload gets a new id.</summary>
     public static string UploadIdOf(string path, string etag) =>

@@ -13,13 +13,21 @@ internal sealed class RecordTables : IAsyncDisposable
     public const string Warnings = "_warnings";
 
     private readonly int[] _kept;
+    private readonly int _derived;
+    private readonly int _caseColumns;
+    private readonly IReadOnlyDictionary<string, string> _curatedMetadata;
+    private readonly ParquetTableOptions _options;
     private readonly CellValue[] _curatedRow;
     private readonly CellValue[] _rejectedRow;
 
-    private RecordTables(RecordLayout layout, int[] kept, ParquetTableWriter curated, ParquetTableWriter rejected)
+    private RecordTables(RecordLayout layout, int[] kept, int derived, int caseColumns, IReadOnlyDictionary<string, string> curatedMetadata, ParquetTableOptions options, ParquetTableWriter curated, ParquetTableWriter rejected)
     {
         Layout = layout;
         _kept = kept;
+        _derived = derived;
+        _caseColumns = caseColumns;
+        _curatedMetadata = curatedMetadata;
+        _options = options;
         Curated = curated;
         Rejected = rejected;
         _curatedRow = new CellValue[curated.Columns.Count];
@@ -28,25 +36,105 @@ internal sealed class RecordTables : IAsyncDisposable
 
     public RecordLayout Layout { get; }
 
-    public ParquetTableWriter Curated { get; }
+    public ParquetTableWriter Curated { get; private set; }
+
+    /// <summary>Position of the first case column in a curated row (they come right before <c>_warnings</c>).</summary>
+    public int CaseColumnsStart => Curated.Columns.Count - 4 - _caseColumns;
+
+    /// <summary>Position of <c>_warnings</c> in a curated row.</summary>
+    public int WarningsIndex => Curated.Columns.Count - 4;
+
+    /// <summary>Position of <c>_source_row</c> in a curated row.</summary>
+    public int SourceRowIndex => Curated.Columns.Count - 2;
 
     public ParquetTableWriter Rejected { get; }
 
     /// <summary>Row accounting of this record: read = curated + rejected.</summary>
     public RecordCount Count => new(Layout.Record.Name, Curated.RowCount + Rejected.RowCount, Curated.RowCount, Rejected.RowCount);
 
-    public static async Task<RecordTables> CreateAsync(RecordLayout layout, IReadOnlyDictionary<string, string> metadata, ParquetTableOptions options, CancellationToken cancellationToken)
+    /// <summary>The tables of <paramref name="layout"/>'s record with the columns the pack's cleaning and case checks add.</summary>
+    public static Task<RecordTables> CreateAsync(Packs.SurveyPack pack, RecordLayout layout, IReadOnlyDictionary<string, string> metadata, ParquetTableOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(pack);
+        ArgumentNullException.ThrowIfNull(layout);
+        var derived = Cleaning.RecordCleaner.DerivedColumnsOf(pack.Cleaning, layout.Record.Name);
+        return CreateAsync(layout, derived, UploadChecks.CaseColumnsOf(pack, layout.Record.Name), metadata, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Curated columns: <c>_case_key</c>, the layout's kept columns, <paramref name="derived"/> (from cleaning),
+    /// <c>_nulled</c>, <paramref name="caseColumns"/> (filled in by <see cref="RewriteAsync"/>), then <c>_warnings</c>,
+    /// <c>_upload_id</c>, <c>_source_row</c>, <c>_ingested_utc</c>.
+    /// </summary>
+    public static async Task<RecordTables> CreateAsync(RecordLayout layout, IReadOnlyList<TableColumn> derived, IReadOnlyList<TableColumn> caseColumns, IReadOnlyDictionary<string, string> metadata, ParquetTableOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(derived);
+        ArgumentNullException.ThrowIfNull(caseColumns);
         // Dropped personal items never get a column, in any table.
         var kept = Enumerable.Range(0, layout.Columns.Count).Where(i => layout.Columns[i].Privacy != PersonalData.Drop).ToArray();
         var curatedColumns = new List<TableColumn> { new(CaseKey, ColumnKind.Text) };
         curatedColumns.AddRange(kept.Select(i => new TableColumn(layout.Columns[i].Name, layout.Columns[i].Kind)));
+        curatedColumns.AddRange(derived);
+        curatedColumns.Add(new(Cleaning.CleaningCatalogue.NulledColumn, ColumnKind.Text));
+        curatedColumns.AddRange(caseColumns);
         curatedColumns.AddRange([new(Warnings, ColumnKind.Text), new(UploadId, ColumnKind.Text), new(SourceRow, ColumnKind.Integer), new(IngestedUtc, ColumnKind.Timestamp)]);
         var rejectedColumns = new List<TableColumn> { new(SourceRow, ColumnKind.Integer), new(CaseKey, ColumnKind.Text), new(Reasons, ColumnKind.Text) };
         rejectedColumns.AddRange(kept.Select(i => new TableColumn(layout.Columns[i].Name, ColumnKind.Text)));
-        var curated = await ParquetTableWriter.CreateAsync(curatedColumns, WithValueLabels(metadata, layout, kept), options, cancellationToken).ConfigureAwait(false);
+        var curatedMetadata = WithValueLabels(metadata, layout, kept);
+        var curated = await ParquetTableWriter.CreateAsync(curatedColumns, curatedMetadata, options, cancellationToken).ConfigureAwait(false);
         var rejected = await ParquetTableWriter.CreateAsync(rejectedColumns, metadata, options, cancellationToken).ConfigureAwait(false);
-        return new RecordTables(layout, kept, curated, rejected);
+        return new RecordTables(layout, kept, derived.Count, caseColumns.Count, curatedMetadata, options, curated, rejected);
+    }
+
+    /// <summary>
+    /// Reads the curated rows written so far back from their temporary file and writes them again: a row for which
+    /// <paramref name="decide"/> returns null stays (with the changes <paramref name="decide"/> made to its cells, e.g.
+    /// case columns, warnings); a row for which it returns a reason moves to the rejected table. Streams row group by
+    /// row group. The end-of-upload checks use it when a case is rejected after some of its rows were written.
+    /// </summary>
+    public async Task RewriteAsync(Func<CellValue[], string?> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        var next = await ParquetTableWriter.CreateAsync(Curated.Columns, _curatedMetadata, _options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var content = await Curated.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await foreach (var row in ParquetTableReader.ReadAsync(content, Curated.Columns, cancellationToken).ConfigureAwait(false))
+            {
+                if (decide(row) is { } reason)
+                {
+                    await AddRejectedAsync(row, reason, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await next.AppendAsync(row, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            await next.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await Curated.DisposeAsync().ConfigureAwait(false);
+        Curated = next;
+    }
+
+    /// <summary>A curated row moved to the rejected table: its kept values as text, with the reason.</summary>
+    private ValueTask AddRejectedAsync(CellValue[] curatedRow, string reasons, CancellationToken cancellationToken)
+    {
+        var n = 0;
+        _rejectedRow[n++] = curatedRow[SourceRowIndex];
+        _rejectedRow[n++] = curatedRow[0];
+        _rejectedRow[n++] = CellValue.OfText(reasons);
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            var cell = curatedRow[1 + k];
+            _rejectedRow[n++] = cell.IsNull ? CellValue.Null : CellValue.OfText(Validation.RowValues.Show(cell, Curated.Columns[1 + k].Kind));
+        }
+
+        return Rejected.AppendAsync(_rejectedRow, cancellationToken);
     }
 
     /// <summary>
@@ -77,13 +165,24 @@ internal sealed class RecordTables : IAsyncDisposable
     /// Appends a valid row; pseudonymised items are replaced here, before anything is buffered. <paramref name="warnings"/>
     /// lists the warning rules the row breaks (null when none): the <c>_warnings</c> flag column.
     /// </summary>
-    public ValueTask AddCuratedAsync(string caseKey, CellValue[] cells, string? warnings, string uploadId, long sourceRow, DateTimeOffset ingested, Func<string, string> pseudonym, CancellationToken cancellationToken)
+    public ValueTask AddCuratedAsync(string caseKey, CellValue[] cells, string? nulled, string? warnings, string uploadId, long sourceRow, DateTimeOffset ingested, Func<string, string> pseudonym, CancellationToken cancellationToken)
     {
         var n = 0;
         _curatedRow[n++] = CellValue.OfText(caseKey);
         foreach (var i in _kept)
         {
             _curatedRow[n++] = Protect(i, cells[i], pseudonym);
+        }
+
+        for (var d = 0; d < _derived; d++)
+        {
+            _curatedRow[n++] = cells[Layout.Columns.Count + d];
+        }
+
+        _curatedRow[n++] = CellValue.OfText(nulled);
+        for (var c = 0; c < _caseColumns; c++)
+        {
+            _curatedRow[n++] = CellValue.Null;
         }
 
         _curatedRow[n++] = CellValue.OfText(warnings);

@@ -21,4 +21,6 @@ public static class Rules
     public const string MissingId = "struct.id-missing";
     public const string DuplicateCase = "struct.duplicate-case";
     public const string FieldCount = "struct.field-count";
+    public const string OrphanRecord = "struct.orphan-record";
+    public const string MissingRecord = "struct.missing-record";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pipeline.Core.Cleaning;
 using Pipeline.Core.Dictionary;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Validation;
@@ -16,12 +17,23 @@ public sealed class RowValidator
     private readonly RecordLayout _layout;
     private readonly Dictionary<string, long> _firstRowOfCase = new(StringComparer.Ordinal);
     private readonly RecordRules _rules;
+    private readonly RecordCleaner? _cleaner;
 
-    public RowValidator(RecordLayout layout, RuleCatalogue? rules = null)
+    /// <param name="layout">The record's columns.</param>
+    /// <param name="rules">The pack's rules; its row rules for this record run after cleaning.</param>
+    /// <param name="cleaner">The pack's cleaning steps for this record; they run on rows that pass the dictionary checks.</param>
+    public RowValidator(RecordLayout layout, RuleCatalogue? rules = null, RecordCleaner? cleaner = null)
     {
         _layout = layout ?? throw new ArgumentNullException(nameof(layout));
-        _rules = new RecordRules(layout, rules);
+        _cleaner = cleaner;
+        _rules = new RecordRules(layout, rules, cleaner?.Values);
     }
+
+    /// <summary>Cells a row needs: the layout's columns, then the columns cleaning derives.</summary>
+    public int CellCount => _cleaner?.Values.Count ?? _layout.Columns.Count;
+
+    /// <summary>The last validated row's <c>_nulled</c> text (items cleaning set to null, with the reason), or null.</summary>
+    public string? Nulled { get; private set; }
 
     /// <summary>
     /// Fills <paramref name="cells"/> (one per layout column) and appends issues; returns true when no error was found.
@@ -45,9 +57,16 @@ public sealed class RowValidator
             issues[i] = issues[i] with { CaseKey = caseKey };
         }
 
+        Nulled = null;
         if (!issues.Skip(before).Any(i => i.Severity == IssueSeverity.Error))
         {
-            _rules.Apply(row, cells, caseKey, issues); // the pack's rules read typed values, so only after the dictionary checks pass
+            // The pack's rules read typed, cleaned values (a "don't know" code is null by then), so they come last.
+            Nulled = _cleaner?.Clean(row, cells, caseKey, issues);
+            _rules.Apply(row, cells, caseKey, issues, _cleaner is null ? null : _cleaner.NulledCode);
+        }
+        else
+        {
+            cells.AsSpan(_layout.Columns.Count).Fill(CellValue.Null);
         }
 
         if (row.StructuralProblem is not null)
@@ -64,7 +83,10 @@ public sealed class RowValidator
         // Duplicates are checked whenever the IDs themselves are readable, even if other items are wrong: a rejected
         // first occurrence still owns its ID, and a second case with the same ID is a duplicate either way.
         var idsReadable = !issues.Skip(before).Any(i => i.Severity == IssueSeverity.Error && _layout.IdColumns.Any(c => _layout.Columns[c].Name == i.Item));
-        if (idsReadable && row.StructuralProblem is null && _layout.Record.MaxRecords == 1)
+        // A line of an unknown record type is not a record of this layout (it only borrows its ID columns); a truncated
+        // or ragged row still is, and its IDs count.
+        var ofThisRecord = row.StructuralProblem?.Contains(Readers.CsproLineParser.UnknownRecordType, StringComparison.Ordinal) != true;
+        if (idsReadable && ofThisRecord && _layout.Record.MaxRecords == 1)
         {
             // One record per node of the record's level: the case for level-1 records, the level's unit below that.
             var nodeKey = KeyOf(cells, _layout.IdColumns);

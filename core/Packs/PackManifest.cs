@@ -21,6 +21,9 @@ public sealed class PackManifest
     /// <summary>The rule catalogue (YAML): skip patterns and consistency checks. Optional.</summary>
     public string? Rules { get; set; }
 
+    /// <summary>The cleaning steps file (e.g. cleaning.yaml); optional: without it, only text normalisation and the dictionary's special values apply.</summary>
+    public string? Cleaning { get; set; }
+
     /// <summary>What the per-upload quality report tabulates (enumerator item, interview times, don't-know codes).</summary>
     public Quality.QualityManifest Quality { get; set; } = new();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Pipeline.Core.Cleaning;
 using Pipeline.Core.Dictionary;
 using Pipeline.Core.Findings;
 using Pipeline.Core.Validation;
@@ -16,8 +17,10 @@ namespace Pipeline.Core.Packs;
 /// </summary>
 public sealed class SurveyPack
 {
-    private SurveyPack(string folder, PackManifest manifest, DataDictionary dictionary, IReadOnlyList<Stratum> strata, IndicatorCatalogue indicators, RuleCatalogue rules, string contentHash)
+    private SurveyPack(string folder, PackManifest manifest, DataDictionary dictionary, IReadOnlyList<Stratum> strata, IndicatorCatalogue indicators, RuleCatalogue rules, CleaningCatalogue cleaning, Gazetteer? gazetteer, string contentHash)
     {
+        Cleaning = cleaning;
+        Gazetteer = gazetteer;
         Rules = rules;
         Folder = folder;
         Manifest = manifest;
@@ -41,6 +44,12 @@ public sealed class SurveyPack
 
     /// <summary>The pack's rules (empty when it has none).</summary>
     public RuleCatalogue Rules { get; }
+
+    /// <summary>The pack's cleaning steps (defaults only when it has none).</summary>
+    public CleaningCatalogue Cleaning { get; }
+
+    /// <summary>The official place names, when the cleaning steps name a gazetteer.</summary>
+    public Gazetteer? Gazetteer { get; }
 
     /// <summary>SHA-256 over the pack's files: findings are recomputed when the pack changes.</summary>
     public string ContentHash { get; }
@@ -96,16 +105,29 @@ public sealed class SurveyPack
         var indicatorsPath = Resolve(folder, manifest.Indicators, manifestPath, "indicators");
         var indicators = await ReadYamlAsync<IndicatorCatalogue>(indicatorsPath, cancellationToken).ConfigureAwait(false);
         indicators.Check(dictionary, indicatorsPath);
+        var cleaning = new CleaningCatalogue();
+        Gazetteer? gazetteer = null;
+        if (manifest.Cleaning is { Length: > 0 })
+        {
+            var cleaningPath = Resolve(folder, manifest.Cleaning, manifestPath, "cleaning");
+            cleaning = await ReadYamlAsync<CleaningCatalogue>(cleaningPath, cancellationToken).ConfigureAwait(false);
+            cleaning.Check(dictionary, cleaningPath);
+            if (cleaning.Gazetteer is { } step)
+            {
+                gazetteer = await Gazetteer.LoadAsync(Resolve(folder, step.File, cleaningPath, "gazetteer.file"), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var rules = new RuleCatalogue();
         if (manifest.Rules is { Length: > 0 })
         {
             var rulesPath = Resolve(folder, manifest.Rules, manifestPath, "rules");
             rules = await ReadYamlAsync<RuleCatalogue>(rulesPath, cancellationToken).ConfigureAwait(false);
-            rules.Check(dictionary, rulesPath);
+            rules.Check(dictionary, rulesPath, record => cleaning.AddedNames(dictionary, record));
         }
 
         var hash = await HashFolderAsync(folder, cancellationToken).ConfigureAwait(false);
-        return new SurveyPack(Path.GetFullPath(folder), manifest, dictionary, strata, indicators, rules, hash);
+        return new SurveyPack(Path.GetFullPath(folder), manifest, dictionary, strata, indicators, rules, cleaning, gazetteer, hash);
     }
 
     private static string Resolve(string folder, string relative, string manifestPath, string key)

@@ -29,7 +29,7 @@ public static class QualityReportPage
             .Append("</style></head><body>");
         html.Append("<h1>Data quality report</h1><table>")
             .Append(Row("Survey", pack.Manifest.Title)).Append(Row("Upload", upload.BlobPath)).Append(Row("Upload id", upload.UploadId))
-            .Append(Row("Format", upload.Format)).Append(Row("Size", $"{upload.SizeBytes:N0} bytes")).Append(Row("SHA-256", upload.ContentSha256))
+            .Append(Row("Format", upload.Format)).Append(Row("Text encoding", stats.TextEncoding ?? "binary format")).Append(Row("Size", $"{upload.SizeBytes:N0} bytes")).Append(Row("SHA-256", upload.ContentSha256))
             .Append(Row("Received (UTC)", upload.ReceivedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append("</table>");
 
         Section(html, "Rows", "Every row read is either curated or sent to quarantine with its reasons.");
@@ -41,7 +41,16 @@ public static class QualityReportPage
 
         html.Append("</table>");
 
-        Section(html, "Issues by rule", "Errors send the row to quarantine; warnings keep it and list the rule in its _warnings column.");
+        Section(html, "Cleaning", "What each cleaning step of the pack (cleaning.yaml) changed or computed. Values set to null keep their code and reason in the row's _nulled column.");
+        html.Append("<table id=\"cleaning\"><tr><th>Step</th><th>Values</th></tr>");
+        foreach (var (step, count) in stats.CleaningSteps)
+        {
+            html.Append("<tr><td>").Append(E(step)).Append("</td>").Append(N(count)).Append("</tr>");
+        }
+
+        html.Append("</table>");
+
+        Section(html, "Issues by rule", "An error sends the whole case (all its records) to quarantine; a warning keeps it and lists the rule in the row's _warnings column.");
         if (stats.IssuesByRule.Count == 0)
         {
             html.Append("<p class=\"ok\">No issue found.</p>");

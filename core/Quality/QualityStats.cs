@@ -29,8 +29,18 @@ public sealed class QualityStats(QualityManifest manifest)
 
     public long OtherSpecifyTotal { get; private set; }
 
-    /// <summary>Adds one row: its issues always; its values when it was curated (<paramref name="cells"/> typed, pseudonyms applied).</summary>
-    public void Add(RecordLayout layout, CellValue[] cells, IReadOnlyList<RowIssue> issues, bool curated, string caseKey, Func<string, string> pseudonym)
+    /// <summary>How the upload's text was decoded ("utf-8", "windows-1252"), or null for binary formats.</summary>
+    public string? TextEncoding { get; set; }
+
+    /// <summary>Values each cleaning step changed or produced, by step (set once the upload is read).</summary>
+    public IReadOnlyDictionary<string, long> CleaningSteps { get; set; } = new Dictionary<string, long>();
+
+    /// <summary>
+    /// Adds one row: its issues always; its values when it was curated (<paramref name="cells"/> typed, pseudonyms applied).
+    /// <paramref name="nulledCode"/> gives the special code cleaning set to null in a column, counted as the answer it was
+    /// (marginals, don't know).
+    /// </summary>
+    public void Add(RecordLayout layout, CellValue[] cells, IReadOnlyList<RowIssue> issues, bool curated, string caseKey, Func<string, string> pseudonym, Func<int, long?>? nulledCode = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(cells);
@@ -58,6 +68,11 @@ public sealed class QualityStats(QualityManifest manifest)
         {
             var column = layout.Columns[c];
             var cell = cells[c];
+            if (cell.IsNull && nulledCode?.Invoke(c) is { } special)
+            {
+                cell = CellValue.OfInteger(special);
+            }
+
             if (cell.IsNull || column.Privacy != PersonalData.None)
             {
                 continue;
@@ -102,6 +117,30 @@ public sealed class QualityStats(QualityManifest manifest)
             {
                 stats.DurationsMinutes.Add(minutes);
             }
+        }
+    }
+
+    /// <summary>Issues found once the whole upload was read (case rules, structure, outliers).</summary>
+    public void AddIssues(IEnumerable<RowIssue> issues)
+    {
+        ArgumentNullException.ThrowIfNull(issues);
+        foreach (var issue in issues)
+        {
+            IssuesByRule[(issue.Rule, issue.Severity)] = IssuesByRule.GetValueOrDefault((issue.Rule, issue.Severity)) + 1;
+            if (FirstIssues.Count < MaxListedIssues)
+            {
+                FirstIssues.Add(issue);
+            }
+        }
+    }
+
+    /// <summary>The final row accounting, after the end-of-upload checks moved the rows of rejected cases.</summary>
+    public void SetCounts(IEnumerable<RecordCount> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        foreach (var count in counts)
+        {
+            Counts[count.Record] = count;
         }
     }
 

@@ -17,6 +17,9 @@ internal sealed class CsproLineParser
     private readonly Dictionary<string, RecordPlan> _byType = new(StringComparer.Ordinal);
     private readonly RecordPlan _single;
     private readonly RecordPlan _unknown;
+
+    /// <summary>How the structural problem of a line with an unknown record type starts (its row holds the IDs only).</summary>
+    public const string UnknownRecordType = "unknown record type";
     private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
     private readonly string _knownTypes;
     private string? _caseKey;
@@ -98,7 +101,7 @@ internal sealed class CsproLineParser
             if (!_byType.TryGetValue(type, out plan!))
             {
                 UnknownRecordTypeLines++;
-                problems.Add($"unknown record type '{type}' in columns {Columns(_dictionary.RecordTypeStart, _dictionary.RecordTypeLength)}; dictionary {_dictionary.Name} has record types {_knownTypes}");
+                problems.Add($"{UnknownRecordType} '{type}' in columns {Columns(_dictionary.RecordTypeStart, _dictionary.RecordTypeLength)}; dictionary {_dictionary.Name} has record types {_knownTypes}");
                 return new SourceRow(_unknown.Layout, row, _unknown.IdFieldsOnly(line), string.Join("; ", problems));
             }
         }

@@ -23,6 +23,7 @@ internal sealed class TextLineSource
     private bool _eof;
     private bool _skipLeadingLf;
     private bool _first = true;
+    private bool _unterminated;
 
     public TextLineSource(Stream stream, string fileName, int maxLineBytes)
     {
@@ -30,6 +31,9 @@ internal sealed class TextLineSource
         _fileName = fileName;
         _maxLineBytes = maxLineBytes;
     }
+
+    /// <summary>The problem reported for a last line with no line end after it.</summary>
+    public const string UnterminatedLastLine = "the file ends inside this line (no line end after it): the upload looks cut short, so this record may be incomplete; upload the complete file";
 
     /// <summary>Physical number (1-based) of the line last returned.</summary>
     public long LineNumber { get; private set; }
@@ -68,6 +72,14 @@ internal sealed class TextLineSource
         if (nul >= 0)
         {
             throw new InputFileException(_fileName, $"line {LineNumber.ToString(CultureInfo.InvariantCulture)} has a NUL byte at byte {(nul + 1).ToString(CultureInfo.InvariantCulture)}: this is binary content, not CSPro text data.", "Upload the .dat file CSPro wrote (or a .csdb, .csv or .xlsx export), not another kind of file.", row: LineNumber);
+        }
+
+        if (_unterminated)
+        {
+            // CSPro ends every line, the last one included; a last line without its end was cut short.
+            var valid = Utf8.IsValid(span);
+            AnsiLines += valid ? 0 : 1;
+            return (valid ? Encoding.UTF8.GetString(span) : DictionaryReader.Windows1252.GetString(span), UnterminatedLastLine);
         }
 
         if (Utf8.IsValid(span))
@@ -163,6 +175,7 @@ internal sealed class TextLineSource
 
                 var last = _buffer.AsMemory(_start, _end - _start);
                 _start = _end;
+                _unterminated = true;
                 return last;
             }
 

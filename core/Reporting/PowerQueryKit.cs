@@ -20,6 +20,10 @@ public static class PowerQueryKit
         [RecordTables.UploadId] = "upload this row came from",
         [RecordTables.SourceRow] = "row in the uploaded file (header = 1)",
         [RecordTables.IngestedUtc] = "when the upload was received (UTC)",
+        [RecordTables.Warnings] = "warning rules the row breaks (comma-separated)",
+        [Cleaning.CleaningCatalogue.NulledColumn] = "items cleaning set to null, with code and reason",
+        [Cleaning.CleaningCatalogue.StratumColumn] = "the case's stratum (design/strata.csv)",
+        [Cleaning.CleaningCatalogue.WeightColumn] = "base weight N_h / planned n_h",
     };
 
     /// <summary>The M type of a lake column: what <c>Parquet.Document</c> reads the Parquet type as.</summary>
@@ -40,8 +44,10 @@ public static class PowerQueryKit
     {
         ArgumentNullException.ThrowIfNull(pack);
         var layout = RecordLayout.For(pack, record);
-        await using var tables = await RecordTables.CreateAsync(layout, new Dictionary<string, string>(), new ParquetTableOptions { RowGroupRows = 1 }, cancellationToken).ConfigureAwait(false);
-        return tables.Curated.Columns.Select(c => (c, Label(layout, c.Name))).ToList();
+        await using var tables = await RecordTables.CreateAsync(pack, layout, new Dictionary<string, string>(), new ParquetTableOptions { RowGroupRows = 1 }, cancellationToken).ConfigureAwait(false);
+        var added = pack.Cleaning.Columns.Select(c => (c.Name, c.Label)).Concat(pack.Cleaning.CaseVariables.Select(v => (v.Name, v.Label)))
+            .GroupBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Label, StringComparer.OrdinalIgnoreCase);
+        return tables.Curated.Columns.Select(c => (c, added.TryGetValue(c.Name, out var label) ? label : Label(layout, c.Name))).ToList();
     }
 
     /// <summary>The M query of one curated record.</summary>

@@ -1,51 +1,50 @@
 using System.Globalization;
+using Pipeline.Core.Cleaning;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
 
 namespace Pipeline.Core.Validation;
 
-/// <summary>The pack's rules for one record, compiled against its layout, applied to a row's typed cells.</summary>
+/// <summary>
+/// The pack's row rules for one record, compiled against its columns (the layout's and those cleaning adds), applied to
+/// a row's typed, cleaned cells. Case rules and outlier rules need the whole upload: <see cref="UploadChecks"/> runs them.
+/// </summary>
 public sealed class RecordRules
 {
     private readonly RecordLayout _layout;
+    private readonly RowValues _values;
     private readonly List<Compiled> _rules;
 
-    public RecordRules(RecordLayout layout, RuleCatalogue? catalogue)
+    public RecordRules(RecordLayout layout, RuleCatalogue? catalogue, RowValues? values = null)
     {
         _layout = layout ?? throw new ArgumentNullException(nameof(layout));
+        _values = values ?? new RowValues(layout.Columns.Select(c => new TableColumn(c.Name, c.Kind)));
         _rules = (catalogue?.Rules ?? [])
-            .Where(r => r.Severity != "off" && string.Equals(r.Record, layout.Record.Name, StringComparison.OrdinalIgnoreCase))
+            .Where(r => r.Severity != "off" && r.Scope == "row" && r.Outlier is null && string.Equals(r.Record, layout.Record.Name, StringComparison.OrdinalIgnoreCase))
             .Select(r => new Compiled(
                 r,
                 r.When is null ? null : RuleExpression.Parse(r.When),
                 r.Check is null ? null : RuleExpression.Parse(r.Check),
                 Columns(r.Blank),
                 Columns(r.Answered),
-                r.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error))
+                r.Specify.Select(s => new SpecifyList(_values.IndexOf(s.Text), ListedAnswers(s))).Where(s => s.Text >= 0).ToArray(),
+                SeverityOf(r)))
             .ToList();
     }
 
-    /// <summary>Appends one issue per broken rule (per item for blank/answered rules).</summary>
-    public void Apply(SourceRow row, CellValue[] cells, string caseKey, List<RowIssue> issues)
+    public static IssueSeverity SeverityOf(RuleDefinition rule) => rule?.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
+
+    /// <summary>
+    /// Appends one issue per broken rule (per item for blank/answered rules). <paramref name="nulledCode"/> gives the
+    /// special code cleaning set to null in a column, or null: a "don't know" was an answer, so it is not blank.
+    /// </summary>
+    public void Apply(SourceRow row, CellValue[] cells, string caseKey, List<RowIssue> issues, Func<int, long?>? nulledCode = null)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(issues);
-        double? Value(string item)
-        {
-            var i = _layout.IndexOf(item);
-            if (i < 0 || cells[i].IsNull)
-            {
-                return null;
-            }
-
-            return _layout.Columns[i].Kind switch
-            {
-                ColumnKind.Integer => cells[i].Integer,
-                ColumnKind.Real => cells[i].Real,
-                _ => double.TryParse(cells[i].Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : 0, // text: answered
-            };
-        }
+        double? Value(string item) => _values.Value(cells, item);
+        bool Answered(int c) => !cells[c].IsNull || nulledCode?.Invoke(c) is not null;
 
         foreach (var rule in _rules)
         {
@@ -54,33 +53,79 @@ public sealed class RecordRules
                 continue;
             }
 
-            foreach (var c in rule.Blank.Where(c => !cells[c].IsNull))
+            foreach (var c in rule.Blank.Where(Answered))
             {
-                issues.Add(Issue(row, caseKey, rule, _layout.Columns[c].Name, Shown(c, cells[c]), $"{_layout.Columns[c].Name} should be blank: {rule.Definition.Description}"));
+                var shown = cells[c].IsNull ? nulledCode!(c)!.Value.ToString(CultureInfo.InvariantCulture) : Shown(c, cells[c]);
+                issues.Add(Issue(row, caseKey, rule, _layout.Columns[c].Name, shown, $"{_layout.Columns[c].Name} should be blank: {rule.Definition.Description}"));
             }
 
-            foreach (var c in rule.Answered.Where(c => cells[c].IsNull))
+            foreach (var c in rule.Answered.Where(c => !Answered(c)))
             {
                 issues.Add(Issue(row, caseKey, rule, _layout.Columns[c].Name, string.Empty, $"{_layout.Columns[c].Name} should be answered: {rule.Definition.Description}"));
             }
 
             if (rule.Check is not null && rule.Check.Evaluate(Value) == false)
             {
-                var values = string.Join(", ", rule.Check.Items.Select(i => $"{i}={(Value(i) is { } v ? v.ToString(CultureInfo.InvariantCulture) : "blank")}"));
+                var values = Describe(rule.Check, Value);
                 issues.Add(Issue(row, caseKey, rule, string.Join('+', rule.Check.Items), values, $"{rule.Definition.Description} ({rule.Check.Text}; found {values})"));
             }
+
+            foreach (var specify in rule.Specify)
+            {
+                if (cells[specify.Text].Text is { } text && specify.Answers.TryGetValue(TextForms.Fold(text), out var listed))
+                {
+                    var item = _values.Names[specify.Text];
+                    issues.Add(Issue(row, caseKey, rule, item, text, $"{item}='{text}' is an answer the question lists ({listed}); recode it there. {rule.Definition.Description}"));
+                }
+            }
         }
+    }
+
+    /// <summary>"A=1, B=blank": the values a broken check read, for its message.</summary>
+    public static string Describe(RuleExpression expression, Func<string, double?> value)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        ArgumentNullException.ThrowIfNull(value);
+        return string.Join(", ", expression.Items.Select(i => $"{i}={(value(i) is { } v ? v.ToString(CultureInfo.InvariantCulture) : "blank")}"));
     }
 
     private int[] Columns(IEnumerable<string> patterns) =>
         Enumerable.Range(0, _layout.Columns.Count).Where(i => patterns.Any(p => RuleCatalogue.Matches(p, _layout.Columns[i].Name))).ToArray();
 
+    /// <summary>Folded label → "code label" of every answer the question lists, in every language of the labels.</summary>
+    private Dictionary<string, string> ListedAnswers(SpecifyCheck check)
+    {
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        var items = _layout.Columns.Where(c => RuleCatalogue.Matches(check.Listed, c.Name) && !string.Equals(c.Name, check.Other, StringComparison.OrdinalIgnoreCase) && !string.Equals(c.Name, check.Text, StringComparison.OrdinalIgnoreCase));
+        foreach (var column in items)
+        {
+            var values = column.Item.PrimaryValueSet?.Values.Where(v => v.Special is null).ToList() ?? [];
+            var single = check.Listed.EndsWith('*'); // an option item of a multiple-choice question: its first label is the option
+            foreach (var value in single ? values.Take(1) : values)
+            {
+                var code = value.Pairs.Count == 1 && value.Pairs[0].To is null && long.TryParse(value.Pairs[0].From.Trim(), CultureInfo.InvariantCulture, out var c) ? c : (long?)null;
+                if (!single && code is { } ignored && check.IgnoreCodes.Contains(ignored))
+                {
+                    continue;
+                }
+
+                foreach (var label in value.OtherLanguages.Prepend(value.Label).Select(l => l.Trim()).Where(l => l.Length > 0))
+                {
+                    answers.TryAdd(TextForms.Fold(label), single ? $"{column.Name}: {label}" : $"{column.Name} = {code} {label}");
+                }
+            }
+        }
+
+        return answers;
+    }
+
     private string Shown(int column, CellValue cell) =>
-        _layout.Columns[column].Privacy != PersonalData.None ? "«personal data»"
-        : cell.Text ?? (_layout.Columns[column].Kind == ColumnKind.Real ? cell.Real.ToString(CultureInfo.InvariantCulture) : cell.Integer.ToString(CultureInfo.InvariantCulture));
+        _layout.Columns[column].Privacy != PersonalData.None ? "«personal data»" : RowValues.Show(cell, _layout.Columns[column].Kind);
 
     private RowIssue Issue(SourceRow row, string caseKey, Compiled rule, string item, string value, string message) =>
         new(row.Row, caseKey, _layout.Record.Name, item, value, rule.Definition.Id, rule.Severity, message);
 
-    private sealed record Compiled(RuleDefinition Definition, RuleExpression? When, RuleExpression? Check, int[] Blank, int[] Answered, IssueSeverity Severity);
+    private sealed record SpecifyList(int Text, Dictionary<string, string> Answers);
+
+    private sealed record Compiled(RuleDefinition Definition, RuleExpression? When, RuleExpression? Check, int[] Blank, int[] Answered, SpecifyList[] Specify, IssueSeverity Severity);
 }

@@ -4,7 +4,8 @@ namespace Pipeline.Core.Validation;
 
 /// <summary>
 /// The small condition language of a pack's rules (<c>rules.yaml</c>): comparisons of item values and sums,
-/// <c>and</c>, <c>or</c>, <c>not</c>, <c>in (…)</c>, <c>is blank</c>, <c>is not blank</c>. Examples:
+/// <c>and</c>, <c>or</c>, <c>not</c>, <c>in (…)</c>, <c>is blank</c>, <c>is not blank</c>, and the functions
+/// <c>floor(x)</c>, <c>round(x)</c>, <c>abs(x)</c>. Examples:
 /// <c>Q12_MEMBER = 2</c>, <c>B5_2_1_MEN + B5_2_2_WOMEN = B5_1_HH_SIZE</c>, <c>Q4_CROP in (6, 7) and C5_RESULT != 1</c>.
 /// A blank operand makes a comparison unknown; a rule whose condition is unknown is not broken.
 /// </summary>
@@ -33,8 +34,23 @@ public sealed class RuleExpression
         return new RuleExpression(text, root, parser.Items.Distinct(StringComparer.OrdinalIgnoreCase).ToList());
     }
 
+    /// <summary>
+    /// Parses a numeric expression (no comparison), e.g. <c>Q4_1_AREA * Q4_1_M2_PER_UNIT / 10000</c> or
+    /// <c>floor(C1_DATE / 10000) - B7_START_YEAR</c>, for <see cref="Compute"/>.
+    /// </summary>
+    public static RuleExpression ParseValue(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new Parser(text);
+        var root = parser.ParseValueAll();
+        return new RuleExpression(text, root, parser.Items.Distinct(StringComparer.OrdinalIgnoreCase).ToList());
+    }
+
     /// <summary>True, false, or null (unknown because an operand is blank). <paramref name="value"/> gives an item's value or null.</summary>
     public bool? Evaluate(Func<string, double?> value) => _root.Truth(value);
+
+    /// <summary>The value of an expression parsed by <see cref="ParseValue"/>; null when an operand is blank or a divisor is 0.</summary>
+    public double? Compute(Func<string, double?> value) => _root.Number(value);
 
     private abstract class Node
     {
@@ -59,6 +75,12 @@ public sealed class RuleExpression
             left.Number(value) is { } a && right.Number(value) is { } b
                 ? op switch { '+' => a + b, '-' => a - b, '*' => a * b, _ => b == 0 ? null : a / b }
                 : null;
+    }
+
+    private sealed class Function(string name, Node argument) : Node
+    {
+        public override double? Number(Func<string, double?> value) =>
+            argument.Number(value) is { } a ? name switch { "floor" => Math.Floor(a), "round" => Math.Round(a, MidpointRounding.AwayFromZero), _ => Math.Abs(a) } : null;
     }
 
     private sealed class Compare(Node left, string op, Node right) : Node
@@ -129,6 +151,12 @@ public sealed class RuleExpression
         {
             var node = ParseOr();
             return _next == _tokens.Count ? node : throw Error("end of the condition");
+        }
+
+        public Node ParseValueAll()
+        {
+            var node = ParseSum();
+            return _next == _tokens.Count ? node : throw Error("an operator (+, -, *, /) or the end of the expression");
         }
 
         private Node ParseOr()
@@ -241,6 +269,14 @@ public sealed class RuleExpression
             {
                 _next++;
                 return new Constant(number);
+            }
+
+            if (token.ToLowerInvariant() is "floor" or "round" or "abs" && _next + 1 < _tokens.Count && _tokens[_next + 1].Token == "(")
+            {
+                _next += 2;
+                var argument = ParseSum();
+                Expect(")");
+                return new Function(token.ToLowerInvariant(), argument);
             }
 
             if (char.IsLetter(token[0]) || token[0] == '_')

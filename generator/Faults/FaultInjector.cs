@@ -52,8 +52,14 @@ public sealed class FaultInjector
             }
         }
 
-        // The keys as written: a duplicate copies a key that is in the file, never one a fault replaced.
-        _recentIds.Enqueue(_idColumns.Select(c => generated.Records[0].Values[c]).ToArray());
+        // The keys as written: a duplicate copies a key that is in the file, never one a fault replaced, and never the
+        // key of an orphaned case (its main record is gone, so a copy of its key would not be a duplicate but would
+        // adopt the orphan's roster rows).
+        if (injected?.Kind != FaultKind.Orphan)
+        {
+            _recentIds.Enqueue(_idColumns.Select(c => generated.Records[0].Values[c]).ToArray());
+        }
+
         if (_recentIds.Count > RecentKeys)
         {
             _recentIds.Dequeue();

@@ -26,7 +26,9 @@ public sealed class GeneratedExportTests
         Assert.Equal(UploadStatus.Succeeded, outcome.Upload.Status);
         Assert.Equal(0, outcome.Upload.RowsRejected);
         var issues = await pipeline.DownloadAsync(LakeZone.Reports, LakePaths.Issues(Survey, outcome.Upload.UploadId));
-        Assert.Equal(0L, DuckDb.Scalar<long>($"select count(*) from read_parquet({DuckDb.Literal(issues)})")); // clean cases break no rule of the pack
+        // Clean cases break no rule of the pack; the only issues allowed are outlier warnings (the sample's yields are
+        // drawn independently of areas, so a few are far from their group's median: questions, not errors).
+        Assert.Equal(0L, DuckDb.Scalar<long>($"select count(*) from read_parquet({DuckDb.Literal(issues)}) where severity = 'error' or rule not like 'outlier.%'"));
         Assert.Equal(565, run.Status.Record.Cases);
 
         // Calibration of the sample data (docs/generator.md), not a test of the estimator: Figures 9, 12, 13.

@@ -41,7 +41,7 @@ public sealed class TelemetryTests
 
         var mine = measurements.Where(m => m.Survey == "peru-coffee-cacao").ToList();
         Assert.Contains(mine, m => m.Name == "pipeline.ingest.rows_read" && m.Value == 120);
-        Assert.Contains(mine, m => m.Name == "pipeline.ingest.rows_rejected" && m.Value == 4);
+        Assert.Contains(mine, m => m.Name == "pipeline.ingest.rows_rejected" && m.Value == 5);
         Assert.Contains(mine, m => m.Name == "pipeline.ingest.bytes" && m.Value == new FileInfo(RepoPaths.PeruSample).Length);
         Assert.Contains(mine, m => m.Name == "pipeline.ingest.duration");
     }

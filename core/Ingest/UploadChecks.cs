@@ -1,0 +1,379 @@
+using System.Globalization;
+using Pipeline.Core.Cleaning;
+using Pipeline.Core.Lake;
+using Pipeline.Core.Packs;
+using Pipeline.Core.Validation;
+
+namespace Pipeline.Core.Ingest;
+
+/// <summary>
+/// The checks that need the whole upload, and the case-level rejection they lead to. While rows stream in,
+/// <see cref="Observe"/> keeps a few numbers per case (which records it has, whether a row was rejected, the roster sums
+/// of the case variables) and the values of the outlier checks. After the last row, <see cref="FinishAsync"/>:
+/// structure (orphan roster rows, missing required records), the level-1 rewrite (case variables, stratum and weight,
+/// case rules, outliers), then the rewrite of every other table that holds rows of a rejected case or outliers.
+/// An error anywhere in a case rejects all its records. Memory: about 100 bytes per case plus 8 bytes per value an
+/// outlier check reads; the rows themselves stay in the temporary Parquet files.
+/// </summary>
+internal sealed class UploadChecks
+{
+    private readonly SurveyPack _pack;
+    private readonly string _main;
+    private readonly List<string> _records;
+    private readonly List<(string Record, int Index)> _required;
+    private readonly List<CaseVariable> _variables;
+    private readonly (RuleExpression? Value, (RuleExpression When, RuleExpression Value)[] Cases)[] _computed;
+    private readonly Dictionary<string, List<Aggregate>> _aggregatesByRecord = new(StringComparer.OrdinalIgnoreCase);
+    private readonly int _aggregateCount;
+    private readonly List<(RuleDefinition Rule, RuleExpression? When, RuleExpression Check)> _caseRules;
+    private readonly Dictionary<string, List<OutlierCheckState>> _outliersByRecord = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _caseIndex = new(StringComparer.Ordinal);
+    private readonly List<CaseState> _cases = [];
+    private readonly List<double> _sums = [];
+    private readonly List<string> _reasons = [];
+    private uint _recordsInUpload;
+
+    public UploadChecks(SurveyPack pack)
+    {
+        _pack = pack ?? throw new ArgumentNullException(nameof(pack));
+        _main = pack.Dictionary.Levels[0].Records[0].Name;
+        _records = pack.Dictionary.Records.Select(r => r.Name).ToList();
+        _required = pack.Dictionary.Records.Select((r, i) => (r, i)).Where(x => x.r.Required && x.r.Name != _main).Select(x => (x.r.Name, x.i)).ToList();
+        _variables = pack.Cleaning.CaseVariables;
+        _computed = _variables.Select(v => (v.Value is null ? null : RuleExpression.ParseValue(v.Value), v.Cases.Select(c => (RuleExpression.Parse(c.When), RuleExpression.ParseValue(c.Value))).ToArray())).ToArray();
+        foreach (var variable in _variables.Where(v => v.IsAggregate))
+        {
+            if (!_aggregatesByRecord.TryGetValue(variable.From!, out var list))
+            {
+                _aggregatesByRecord[variable.From!] = list = [];
+            }
+
+            list.Add(new Aggregate(
+                _aggregateCount++,
+                variable,
+                variable.Where is null ? null : RuleExpression.Parse(variable.Where),
+                variable.Sum is null ? null : RuleExpression.ParseValue(variable.Sum),
+                variable.Any is null ? null : RuleExpression.Parse(variable.Any)));
+        }
+
+        _caseRules = pack.Rules.Rules.Where(r => r.Scope == "case" && r.Severity != "off" && r.Check is not null)
+            .Select(r => (r, r.When is null ? null : RuleExpression.Parse(r.When), RuleExpression.Parse(r.Check!))).ToList();
+        foreach (var rule in pack.Rules.Rules.Where(r => r.Outlier is not null && r.Severity != "off"))
+        {
+            if (!_outliersByRecord.TryGetValue(rule.Record, out var list))
+            {
+                _outliersByRecord[rule.Record] = list = [];
+            }
+
+            list.Add(new OutlierCheckState(rule));
+        }
+
+        CaseColumns = CaseColumnsOf(pack, _main);
+    }
+
+    /// <summary>The columns the level-1 record gets once the upload is read: case variables, stratum, weight.</summary>
+    public IReadOnlyList<TableColumn> CaseColumns { get; }
+
+    /// <summary>Case columns of <paramref name="record"/>'s table: case variables, stratum and weight for the level-1 record, none otherwise.</summary>
+    public static IReadOnlyList<TableColumn> CaseColumnsOf(SurveyPack pack, string record)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        return !CleaningCatalogue.IsMain(pack.Dictionary, record) ? []
+            : pack.Cleaning.CaseVariables.Select(v => new TableColumn(v.Name, IsInteger(v) ? ColumnKind.Integer : ColumnKind.Real))
+                .Append(new TableColumn(CleaningCatalogue.StratumColumn, ColumnKind.Text))
+                .Append(new TableColumn(CleaningCatalogue.WeightColumn, ColumnKind.Real))
+                .ToList();
+    }
+
+    /// <summary>Cases rejected so far (by a row error, structure or a case rule).</summary>
+    public long RejectedCases => _cases.Count(c => c.Rejected);
+
+    /// <summary>
+    /// Notes one row as it is read. <paramref name="error"/> is the first error reason when the row was rejected, else
+    /// null; <paramref name="cells"/> are the row's cleaned cells, read by case variables and outlier checks.
+    /// </summary>
+    public void Observe(string record, RowValues values, string caseKey, long sourceRow, string? error, CellValue[] cells)
+    {
+        if (caseKey.Length == 0 || caseKey.All(c => c == ' '))
+        {
+            return; // unreadable IDs: the row is rejected on its own and belongs to no case
+        }
+
+        var r = _records.FindIndex(n => string.Equals(n, record, StringComparison.OrdinalIgnoreCase));
+        if (!_caseIndex.TryGetValue(caseKey, out var index))
+        {
+            index = _cases.Count;
+            _caseIndex[caseKey] = index;
+            _cases.Add(new CaseState { FirstRow = sourceRow, FirstRecord = r, Reason = -1 });
+            for (var a = 0; a < _aggregateCount; a++)
+            {
+                _sums.Add(double.NaN);
+            }
+        }
+
+        var state = _cases[index];
+        state.Seen |= 1u << r;
+        _recordsInUpload |= 1u << r;
+        if (r == 0)
+        {
+            state.MainRow = state.MainRow == 0 ? sourceRow : state.MainRow;
+        }
+
+        if (error is not null)
+        {
+            Reject(ref state, $"{record} row {sourceRow.ToString(CultureInfo.InvariantCulture)}: {error}");
+        }
+        else
+        {
+            state.Curated |= 1u << r;
+            Accumulate(record, values, cells, index);
+            if (_outliersByRecord.TryGetValue(record, out var outliers))
+            {
+                foreach (var outlier in outliers)
+                {
+                    outlier.Observe(values, cells);
+                }
+            }
+        }
+
+        _cases[index] = state;
+    }
+
+    /// <summary>Runs the end-of-upload checks and moves the rows of rejected cases; returns the issues found.</summary>
+    public async Task<IReadOnlyList<RowIssue>> FinishAsync(IReadOnlyDictionary<string, RecordTables> tables, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var issues = new List<RowIssue>();
+        CheckStructure(issues);
+        foreach (var list in _outliersByRecord.Values)
+        {
+            list.ForEach(o => o.Finish());
+        }
+
+        if (tables.TryGetValue(_main, out var main))
+        {
+            await FinishMainAsync(main, issues, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (record, table) in tables.Where(t => !string.Equals(t.Key, _main, StringComparison.OrdinalIgnoreCase)))
+        {
+            var r = _records.FindIndex(n => string.Equals(n, record, StringComparison.OrdinalIgnoreCase));
+            var outliers = _outliersByRecord.GetValueOrDefault(record) ?? [];
+            if (outliers.Count > 0 || _cases.Any(c => c.Rejected && (c.Curated & (1u << r)) != 0))
+            {
+                await RewriteAsync(table, outliers, issues, main: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return issues;
+    }
+
+    private void CheckStructure(List<RowIssue> issues)
+    {
+        foreach (var (key, index) in _caseIndex)
+        {
+            var state = _cases[index];
+            if ((state.Seen & 1u) == 0 && (_recordsInUpload & 1u) != 0)
+            {
+                // Judged only when the upload has level-1 records at all: a roster file uploaded alone is a partial
+                // export whose cases may be in another upload.
+                var record = _records[state.FirstRecord];
+                var message = $"{record} rows of case {key.TrimEnd()} have no {_main} record in this upload: a roster row needs its case. Upload whole cases (CSPro exports them so).";
+                issues.Add(new RowIssue(state.FirstRow, key, record, string.Empty, string.Empty, Rules.OrphanRecord, IssueSeverity.Error, message));
+                Reject(ref state, $"{Rules.OrphanRecord}: {message}");
+            }
+            else if ((state.Seen & 1u) != 0)
+            {
+                foreach (var (record, _) in _required.Where(x => (state.Seen & (1u << x.Index)) == 0 && (_recordsInUpload & (1u << x.Index)) != 0))
+                {
+                    var message = $"case {key.TrimEnd()} has no {record} record; the dictionary says every case has one.";
+                    issues.Add(new RowIssue(state.MainRow, key, record, string.Empty, string.Empty, Rules.MissingRecord, IssueSeverity.Error, message));
+                    Reject(ref state, $"{Rules.MissingRecord}: {message}");
+                }
+            }
+
+            _cases[index] = state;
+        }
+    }
+
+    private Task FinishMainAsync(RecordTables table, List<RowIssue> issues, CancellationToken cancellationToken) =>
+        RewriteAsync(table, _outliersByRecord.GetValueOrDefault(_main) ?? [], issues, main: true, cancellationToken);
+
+    /// <summary>One pass over a record's curated rows: case columns and case rules (level-1), outliers, moves.</summary>
+    private async Task RewriteAsync(RecordTables table, List<OutlierCheckState> outliers, List<RowIssue> issues, bool main, CancellationToken cancellationToken)
+    {
+        var values = new RowValues(table.Curated.Columns);
+        var caseStart = table.CaseColumnsStart;
+        var record = table.Layout.Record.Name;
+        var stratumItems = _pack.Manifest.Design.StratumItems;
+        var warnings = new List<string>();
+        await table.RewriteAsync(
+            row =>
+            {
+                var key = row[0].Text ?? string.Empty;
+                var index = _caseIndex.GetValueOrDefault(key, -1);
+                if (index < 0)
+                {
+                    return null;
+                }
+
+                var state = _cases[index];
+                var sourceRow = row[table.SourceRowIndex].Integer;
+                warnings.Clear();
+                if (main && !state.Rejected)
+                {
+                    FillCaseColumns(row, values, caseStart, index, stratumItems);
+                    foreach (var (rule, when, check) in _caseRules)
+                    {
+                        double? Read(string name) => values.Value(row, name);
+                        if ((when is null || when.Evaluate(Read) == true) && check.Evaluate(Read) == false)
+                        {
+                            var found = RecordRules.Describe(check, Read);
+                            var severity = RecordRules.SeverityOf(rule);
+                            issues.Add(new RowIssue(sourceRow, key, record, string.Join('+', check.Items), found, rule.Id, severity, $"{rule.Description} ({check.Text}; found {found})"));
+                            if (severity == IssueSeverity.Error)
+                            {
+                                Reject(ref state, $"{rule.Id}: {rule.Description}");
+                            }
+                            else
+                            {
+                                warnings.Add(rule.Id);
+                            }
+                        }
+                    }
+
+                    _cases[index] = state;
+                }
+
+                if (state.Rejected)
+                {
+                    return $"case rejected: {_reasons[state.Reason]}";
+                }
+
+                foreach (var outlier in outliers)
+                {
+                    if (outlier.Check(values, row) is { } message)
+                    {
+                        issues.Add(new RowIssue(sourceRow, key, record, outlier.Items, outlier.Shown(values, row), outlier.Rule.Id, IssueSeverity.Warning, message));
+                        warnings.Add(outlier.Rule.Id);
+                    }
+                }
+
+                if (warnings.Count > 0)
+                {
+                    var before = row[table.WarningsIndex].Text;
+                    row[table.WarningsIndex] = CellValue.OfText(string.Join(',', (before is null ? [] : before.Split(',')).Concat(warnings).Distinct(StringComparer.Ordinal)));
+                }
+
+                return null;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private void FillCaseColumns(CellValue[] row, RowValues values, int caseStart, int index, IReadOnlyList<string> stratumItems)
+    {
+        var computed = new Dictionary<string, double?>(StringComparer.OrdinalIgnoreCase);
+        double? Read(string name) => computed.TryGetValue(name, out var v) ? v : values.Value(row, name);
+        for (var v = 0; v < _variables.Count; v++)
+        {
+            var variable = _variables[v];
+            double? value;
+            if (variable.IsAggregate)
+            {
+                // A sum over no matching row is unknown (null); a count or an "any" over none is 0. When the upload
+                // has no row of the roster at all (a partial export, e.g. PARTICIPANT_REC.csv alone), all are unknown.
+                var sum = _sums[(index * _aggregateCount) + AggregateIndex(variable)];
+                var inUpload = (_recordsInUpload & (1u << _records.FindIndex(n => string.Equals(n, variable.From, StringComparison.OrdinalIgnoreCase)))) != 0;
+                value = !inUpload ? null : variable.Sum is not null ? (double.IsNaN(sum) ? null : sum) : double.IsNaN(sum) ? 0 : sum;
+            }
+            else if (_computed[v].Value is { } expression)
+            {
+                value = expression.Compute(Read);
+            }
+            else
+            {
+                value = null;
+                foreach (var (when, result) in _computed[v].Cases)
+                {
+                    if (when.Evaluate(Read) == true)
+                    {
+                        value = result.Compute(Read);
+                        break;
+                    }
+                }
+            }
+
+            computed[variable.Name] = value;
+            row[caseStart + v] = value is not { } x ? CellValue.Null : CaseColumns[v].Kind == ColumnKind.Integer ? CellValue.OfInteger((long)Math.Round(x)) : CellValue.OfReal(x);
+        }
+
+        var stratum = _pack.Strata.FirstOrDefault(s => stratumItems.All(i => values.Value(row, i) is { } code && s.Codes.TryGetValue(i, out var wanted) && Math.Abs(code - wanted) < 1e-9));
+        row[caseStart + _variables.Count] = CellValue.OfText(stratum?.Id);
+        row[caseStart + _variables.Count + 1] = stratum is { PlannedSample: > 0 } s ? CellValue.OfReal((double)s.Universe / s.PlannedSample) : CellValue.Null;
+    }
+
+    private int AggregateIndex(CaseVariable variable) =>
+        _aggregatesByRecord[variable.From!].First(a => ReferenceEquals(a.Variable, variable)).Index;
+
+    private void Accumulate(string record, RowValues values, CellValue[] cells, int index)
+    {
+        if (!_aggregatesByRecord.TryGetValue(record, out var aggregates))
+        {
+            return;
+        }
+
+        double? Read(string name) => values.Value(cells, name);
+        foreach (var a in aggregates)
+        {
+            if (a.Where is not null && a.Where.Evaluate(Read) != true)
+            {
+                continue;
+            }
+
+            var at = (index * _aggregateCount) + a.Index;
+            var current = double.IsNaN(_sums[at]) ? 0 : _sums[at];
+            if (a.Sum is not null)
+            {
+                if (a.Sum.Compute(Read) is { } v)
+                {
+                    _sums[at] = current + v;
+                }
+            }
+            else if (a.Any is not null)
+            {
+                _sums[at] = a.Any.Evaluate(Read) == true ? 1 : current;
+            }
+            else
+            {
+                _sums[at] = current + 1;
+            }
+        }
+    }
+
+    private void Reject(ref CaseState state, string reason)
+    {
+        if (!state.Rejected)
+        {
+            state.Rejected = true;
+            state.Reason = _reasons.Count;
+            _reasons.Add(reason);
+        }
+    }
+
+    private static bool IsInteger(CaseVariable v) =>
+        v.Type is { } type ? type == "integer" :
+        v.Count || v.Any is not null || (v.Cases.Count > 0 && v.Cases.All(c => long.TryParse(c.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)));
+
+    private struct CaseState
+    {
+        public uint Seen;
+        public uint Curated;
+        public bool Rejected;
+        public int Reason;
+        public int FirstRecord;
+        public long FirstRow;
+        public long MainRow;
+    }
+
+    private sealed record Aggregate(int Index, CaseVariable Variable, RuleExpression? Where, RuleExpression? Sum, RuleExpression? Any);
+}

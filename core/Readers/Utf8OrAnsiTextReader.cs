@@ -1,0 +1,104 @@
+namespace Pipeline.Core.Readers;
+
+/// <summary>
+/// A <see cref="TextReader"/> over <see cref="TextLineSource"/>: UTF-8 (BOM or not), and a line that is not valid UTF-8
+/// is read as Windows-1252, as CSPro and Excel on Windows write "ANSI" CSV. Lets a CSV parser read such files without
+/// mojibake, one line in memory at a time. Line ends come out as '\n' (a quoted field's inner line breaks too).
+/// </summary>
+internal sealed class Utf8OrAnsiTextReader : TextReader
+{
+    private readonly TextLineSource _lines;
+    private readonly Stream _stream;
+    private string _current = string.Empty;
+    private int _position;
+    private bool _eof;
+
+    public Utf8OrAnsiTextReader(Stream stream, string fileName, int maxLineBytes)
+    {
+        _stream = stream;
+        _lines = new TextLineSource(stream, fileName, maxLineBytes);
+    }
+
+    /// <summary>"utf-8", or "windows-1252" once a line was not valid UTF-8.</summary>
+    public string TextEncoding => _lines.AnsiLines > 0 ? "windows-1252" : "utf-8";
+
+    public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+    public override int Read(Span<char> buffer)
+    {
+        var copied = 0;
+        while (copied < buffer.Length && Fill(CancellationToken.None).AsTask().GetAwaiter().GetResult())
+        {
+            copied += Copy(buffer[copied..]);
+        }
+
+        return copied;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        var copied = 0;
+        while (copied < buffer.Length && await Fill(cancellationToken).ConfigureAwait(false))
+        {
+            copied += Copy(buffer.Span[copied..]);
+        }
+
+        return copied;
+    }
+
+    public override Task<int> ReadAsync(char[] buffer, int index, int count) => ReadAsync(buffer.AsMemory(index, count)).AsTask();
+
+    public override int Peek() => Fill(CancellationToken.None).AsTask().GetAwaiter().GetResult() ? _current[_position] : -1;
+
+    public override int Read()
+    {
+        if (!Fill(CancellationToken.None).AsTask().GetAwaiter().GetResult())
+        {
+            return -1;
+        }
+
+        return _current[_position++];
+    }
+
+    /// <summary>True when there is at least one character to hand out.</summary>
+    private async ValueTask<bool> Fill(CancellationToken cancellationToken)
+    {
+        while (_position >= _current.Length)
+        {
+            if (_eof)
+            {
+                return false;
+            }
+
+            var (line, _) = await _lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is null)
+            {
+                _eof = true;
+                return false;
+            }
+
+            _current = line + "\n";
+            _position = 0;
+        }
+
+        return true;
+    }
+
+    private int Copy(Span<char> target)
+    {
+        var n = Math.Min(target.Length, _current.Length - _position);
+        _current.AsSpan(_position, n).CopyTo(target);
+        _position += n;
+        return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stream.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
