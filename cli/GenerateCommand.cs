@@ -46,6 +46,8 @@ internal static class GenerateCommand
             "dat" => ExportFormats.Dat,
             "csv" => ExportFormats.Csv,
             "csdb" => ExportFormats.Csdb,
-            _ => throw new ArgumentException($"Unknown format '{f}'; use dat, csv or csdb."),
+            "xlsx" => ExportFormats.Xlsx,
+            "all" => ExportFormats.All,
+            _ => throw new ArgumentException($"Unknown format '{f}'; use dat, csv, csdb, xlsx or all."),
         });
 }

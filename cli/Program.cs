@@ -28,7 +28,7 @@ findings.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.F
 var generateSurvey = new Option<string>("--survey") { Description = "Survey pack id.", DefaultValueFactory = _ => "peru-coffee-cacao" };
 var cases = new Option<long>("--cases") { Description = "Number of cases (default 565, the survey's sample).", DefaultValueFactory = _ => 565 };
 var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same files).", DefaultValueFactory = _ => new Pipeline.Generator.GeneratorOptions().Seed };
-var formats = new Option<string>("--formats") { Description = "Comma-separated: dat, csv, csdb.", DefaultValueFactory = _ => "dat,csv,csdb" };
+var formats = new Option<string>("--formats") { Description = "Comma-separated: dat, csv, csdb, xlsx, or all.", DefaultValueFactory = _ => "all" };
 var faults = new Option<string>("--faults") { Description = "Faults to inject: 'all', or kind=rate,... (see docs/generator.md). Default none.", DefaultValueFactory = _ => string.Empty };
 var outFolder = new Option<DirectoryInfo>("--out") { Description = "Output folder.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "generated")) };
 var generate = new Command("generate", "Write synthetic CSPro exports of a survey pack (any size, faults on request), streaming.") { generateSurvey, cases, seed, formats, faults, outFolder, packs };

@@ -15,5 +15,12 @@ public enum ExportFormats
     /// <summary>CSPro DB (<c>.csdb</c>), SQLite schema version 3 (relational), the dictionary in <c>meta.dictionary</c>.</summary>
     Csdb = 4,
 
-    All = Dat | Csv | Csdb,
+    /// <summary>
+    /// CSPro 8's Excel export (<c>.xlsx</c>): a worksheet per record, a bold header of item names, a row per record
+    /// occurrence, numbers as numbers. A worksheet holds at most <see cref="XlsxLimits.MaxDataRows"/> rows.
+    /// </summary>
+    Xlsx = 8,
+
+    /// <summary>Every format. Large runs should name theirs: .csdb is slow and .xlsx is limited to Excel's rows.</summary>
+    All = Dat | Csv | Csdb | Xlsx,
 }

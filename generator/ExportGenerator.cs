@@ -10,7 +10,7 @@ namespace Pipeline.Generator;
 
 /// <summary>
 /// Writes synthetic exports of a survey pack: N cases drawn as the pack's <c>generator.yaml</c> says, allocated across
-/// the strata of the sample design, in CSPro text data, CSV per record and CSPro DB, with faults injected on request
+/// the strata of the sample design, in CSPro text data, CSV per record, CSPro DB and Excel, with faults injected on request
 /// and listed in <c>faults.csv</c>. Streams: each case is drawn, handed to every writer, and dropped, so memory does not
 /// grow with N. <paramref name="time"/> only stamps the CSPro DB's revision (default: the system clock).
 /// </summary>
@@ -39,13 +39,20 @@ public sealed class ExportGenerator(TimeProvider? time = null)
 
         if (options.Formats == ExportFormats.None)
         {
-            throw new ValidationException("Formats is empty: ask for Dat, Csv and/or Csdb.");
+            throw new ValidationException("Formats is empty: ask for Dat, Csv, Csdb and/or Xlsx.");
         }
 
         var spec = await GeneratorSpec.LoadAsync(pack, options.SpecPath, cancellationToken).ConfigureAwait(false);
         if (options.Cases > spec.MaxCases)
         {
             throw new ValidationException($"Cases = {options.Cases}: survey pack '{pack.Id}' can number at most {spec.MaxCases} cases with unique keys (ids.sequence and ids.overflow in {spec.File}).");
+        }
+
+        if (options.Formats.HasFlag(ExportFormats.Xlsx) && XlsxLimits.FindOverflow(spec, faults, options.Cases, options.Seed, cancellationToken: cancellationToken) is { } overflow)
+        {
+            // Refused rather than cut: CSPro's Excel export (zExcelO/ExcelWriter.cpp) does not check libxlsxwriter's
+            // out-of-range error, so its workbook would lose those rows without a word.
+            throw new ValidationException($"Cases = {options.Cases}: an Excel sheet holds at most {XlsxLimits.MaxDataRows:N0} rows below its header, and record {overflow.Record} would need more from case {overflow.Case:N0} on. Ask for fewer cases, or leave Xlsx out of Formats (.dat, CSV and .csdb have no such limit).");
         }
 
         Directory.CreateDirectory(options.OutputFolder);
@@ -134,6 +141,11 @@ public sealed class ExportGenerator(TimeProvider? time = null)
                 var dictionaryPath = Path.Combine(pack.Folder, pack.Manifest.Dictionary);
                 var dictionaryText = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(dictionaryPath, cancellationToken).ConfigureAwait(false));
                 writers.Add(await CsdbCaseWriter.CreateAsync(Path.Combine(options.OutputFolder, _baseName + ".csdb"), pack.Dictionary, dictionaryText, layouts, options.Seed, now, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (options.Formats.HasFlag(ExportFormats.Xlsx))
+            {
+                writers.Add(new XlsxCaseWriter(Path.Combine(options.OutputFolder, _baseName + ".xlsx"), layouts));
             }
 
             return writers;

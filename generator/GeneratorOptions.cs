@@ -22,9 +22,11 @@ public sealed class GeneratorOptions
     public int Seed { get; set; } = 20221119;
 
     /// <summary>
-    /// Formats to write. Default all: <c>&lt;dictionary&gt;.dat</c>, one <c>&lt;RECORD&gt;.csv</c> per record and
-    /// <c>&lt;dictionary&gt;.csdb</c>. Each case is drawn once and handed to every format. The .csdb is the slowest
-    /// (SQLite inserts); leave it out of very large runs.
+    /// Formats to write. Default all: <c>&lt;dictionary&gt;.dat</c>, one <c>&lt;RECORD&gt;.csv</c> per record,
+    /// <c>&lt;dictionary&gt;.csdb</c> and <c>&lt;dictionary&gt;.xlsx</c>. Each case is drawn once and handed to every
+    /// format. The .csdb is the slowest (SQLite inserts); leave it out of very large runs. With .xlsx, a run whose
+    /// records need more rows than an Excel sheet holds (<see cref="XlsxLimits.MaxDataRows"/>) is refused before
+    /// anything is written; leave it out of runs of several hundred thousand cases.
     /// </summary>
     public ExportFormats Formats { get; set; } = ExportFormats.All;
 

@@ -12,8 +12,8 @@ public class DeterminismTests
         using var first = new TempFolder();
         using var second = new TempFolder();
 
-        var a = await Generated.RunAsync(first.Path, 150, seed: 7);
-        var b = await Generated.RunAsync(second.Path, 150, seed: 7);
+        var a = await Generated.RunAsync(first.Path, 150, seed: 7, formats: ExportFormats.Dat | ExportFormats.Csv | ExportFormats.Xlsx);
+        var b = await Generated.RunAsync(second.Path, 150, seed: 7, formats: ExportFormats.Dat | ExportFormats.Csv | ExportFormats.Xlsx);
 
         Assert.Equal(a.Files.Count, b.Files.Count);
         foreach (var file in a.Files)

@@ -1,5 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using DocumentFormat.OpenXml.Validation;
 using Microsoft.Data.Sqlite;
 using Pipeline.Generator.Tests.Support;
 
@@ -115,6 +119,89 @@ public class FormatTests
         Assert.Equal(20, reader.GetInt32(3));
         Assert.Equal(20, reader.GetInt32(4));
         Assert.Equal(20, reader.GetInt32(5));
+    }
+
+    [Fact]
+    public async Task Xlsx_Workbook_HasASheetPerRecordWithABoldHeaderOfItemNamesAndIsValidOpenXml()
+    {
+        using var folder = new TempFolder();
+        var pack = await Generated.PeruPackAsync();
+        await Generated.RunAsync(folder.Path, 40, formats: ExportFormats.Xlsx);
+
+        using var document = SpreadsheetDocument.Open(folder.File("PERU_ALLIANCES.xlsx"), isEditable: false);
+        var errors = new OpenXmlValidator(FileFormatVersions.Office2007).Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(10)));
+
+        var workbook = document.WorkbookPart!;
+        var sheets = workbook.Workbook.Sheets!.Elements<Sheet>().ToList();
+        Assert.Equal(pack.Dictionary.Records.Select(r => r.Name), sheets.Select(s => s.Name!.Value));
+        var bold = workbook.WorkbookStylesPart!.Stylesheet.Fonts!.Elements<Font>().ElementAt((int)workbook.WorkbookStylesPart.Stylesheet.CellFormats!.Elements<CellFormat>().ElementAt(1).FontId!.Value);
+        Assert.NotNull(bold.Bold);
+        foreach (var (sheet, record) in sheets.Zip(pack.Dictionary.Records))
+        {
+            var header = ((WorksheetPart)workbook.GetPartById(sheet.Id!)).Worksheet.Descendants<Row>().First().Elements<Cell>().ToList();
+            var layout = Pipeline.Core.Ingest.RecordLayout.For(pack, record);
+            Assert.Equal(layout.Columns.Select(c => c.Name), header.Select(c => c.InlineString!.Text!.Text));
+            Assert.All(header, c => Assert.Equal(1u, c.StyleIndex!.Value));
+        }
+    }
+
+    [Fact]
+    public async Task Xlsx_Cells_AreNumbersWithTheItemsDecimalsInlineTextsAndNoCellForBlank()
+    {
+        using var folder = new TempFolder();
+        await Generated.RunAsync(folder.Path, 40, formats: ExportFormats.Xlsx | ExportFormats.Csv);
+        var csv = (await File.ReadAllLinesAsync(folder.File("PARTICIPANT_REC.csv")))[1];
+
+        using var document = SpreadsheetDocument.Open(folder.File("PERU_ALLIANCES.xlsx"), isEditable: false);
+        var workbook = document.WorkbookPart!;
+        var first = workbook.Workbook.Sheets!.Elements<Sheet>().First();
+        var rows = ((WorksheetPart)workbook.GetPartById(first.Id!)).Worksheet.Descendants<Row>().Take(2).ToList();
+        var header = rows[0].Elements<Cell>().Select(c => c.InlineString!.Text!.Text).ToList();
+        var cells = rows[1].Elements<Cell>().ToDictionary(c => c.CellReference!.Value!);
+        var row = (await Generated.ReadCsvAsync(folder.Path)).First(r => r.Layout.Record.Name == "PARTICIPANT_REC");
+
+        Assert.Equal("2", rows[1].RowIndex!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        for (var c = 0; c < header.Count; c++)
+        {
+            var expected = row.Field(header[c]);
+            var reference = Letters(c) + "2";
+            if (string.IsNullOrEmpty(expected))
+            {
+                Assert.False(cells.ContainsKey(reference), $"{header[c]} is blank in the CSV but has cell {reference}");
+                continue;
+            }
+
+            var cell = cells[reference];
+            if (row.Layout.Columns[row.Layout.IndexOf(header[c])].Item.DataType == Pipeline.Core.Dictionary.ItemDataType.Numeric)
+            {
+                Assert.Null(cell.DataType); // a number cell
+                Assert.Equal(expected, cell.CellValue!.Text); // with the item's decimals, as the CSV: -76.553816, 2022
+            }
+            else
+            {
+                Assert.Equal(CellValues.InlineString, cell.DataType!.Value);
+                Assert.Equal(expected, cell.InlineString!.Text!.Text);
+            }
+        }
+
+        Assert.Contains(header, h => h == "A5_X");
+        Assert.StartsWith("-76.", cells[Letters(header.IndexOf("A5_X")) + "2"].CellValue!.Text, StringComparison.Ordinal);
+        Assert.Contains(rows[1].Elements<Cell>(), c => c.DataType?.Value == CellValues.InlineString);
+
+        static string Letters(int index) => index < 26 ? ((char)('A' + index)).ToString() : Letters((index / 26) - 1) + (char)('A' + (index % 26));
+    }
+
+    [Fact]
+    public async Task Generate_XlsxWithMoreCasesThanASheetHasRows_FailsBeforeWritingAnything()
+    {
+        using var folder = new TempFolder();
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => Generated.RunAsync(folder.Path, XlsxLimits.MaxRows, formats: ExportFormats.Dat | ExportFormats.Xlsx));
+
+        Assert.Contains("an Excel sheet holds at most 1,048,575 rows below its header, and record PARTICIPANT_REC would need more from case 1,048,576 on", error.Message, StringComparison.Ordinal);
+        Assert.Contains("leave Xlsx out of Formats", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(folder.Path));
     }
 
     [Fact]

@@ -10,8 +10,9 @@ namespace Pipeline.Readers.Tests;
 
 /// <summary>
 /// Random cases written by the test-only writers (CSPro's encoding rules) and read back by the readers: the values must
-/// come back equal. The full acceptance round trip (the survey-pack generator writing .dat, CSV, .csdb and .xlsx) waits
-/// for that generator; these writers stand in for it.
+/// come back equal. The acceptance round trip over the survey-pack generator's four formats (.dat, CSV, .csdb, .xlsx)
+/// is in Pipeline.Generator.Tests' RoundTripTests. These writers cover dictionaries the generator does not take: the
+/// three-level one (the generator writes one-level dictionaries only) and other packs than Peru's.
 /// </summary>
 public class RoundTripTests
 {

@@ -4,6 +4,7 @@ using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Readers;
 using Pipeline.Generator.Cases;
+using Pipeline.Generator.Faults;
 using Pipeline.Generator.Spec;
 
 namespace Pipeline.Generator.Tests.Support;
@@ -29,14 +30,18 @@ public static class Generated
         return await new ExportGenerator(new FixedTime()).GenerateAsync(pack, options, CancellationToken.None);
     }
 
-    /// <summary>The clean cases 1..n of a seed, drawn again (without writing).</summary>
-    public static async Task<List<GeneratedCase>> CasesAsync(long count, int seed = 20221119)
+    /// <summary>The cases 1..n of a seed, drawn again (without writing), with the case faults of <paramref name="faults"/> as a run injects them.</summary>
+    public static async Task<List<GeneratedCase>> CasesAsync(long count, int seed = 20221119, string faults = "")
     {
-        var source = new CaseSource(await PeruSpecAsync(), seed);
+        var spec = await PeruSpecAsync();
+        var source = new CaseSource(spec, seed);
+        var injector = new FaultInjector(spec, FaultPlan.Parse(faults), seed);
         var cases = new List<GeneratedCase>();
         for (var i = 0; i < count; i++)
         {
-            cases.Add(source.Next());
+            var generated = source.Next();
+            injector.Apply(generated);
+            cases.Add(generated);
         }
 
         return cases;
@@ -69,6 +74,14 @@ public static class Generated
         var pack = await PeruPackAsync();
         await using var file = File.OpenRead(path);
         await using var reader = await CsproDbReader.CreateAsync(file, Path.GetFileName(path), pack);
+        return await ReadAllAsync(reader);
+    }
+
+    public static async Task<List<SourceRow>> ReadXlsxAsync(string path)
+    {
+        var pack = await PeruPackAsync();
+        await using var file = File.OpenRead(path);
+        await using var reader = await ExcelExportReader.CreateAsync(file, Path.GetFileName(path), pack);
         return await ReadAllAsync(reader);
     }
 
