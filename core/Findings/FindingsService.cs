@@ -107,9 +107,9 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
                 StartedUtc = startedUtc,
                 Message = computation.CoverageNote,
             };
-            await new FindingsTables(lake).WriteAsync(pack, run, rows, cancellationToken).ConfigureAwait(false);
             await new FindingsReportPublisher(lake, time).PublishAsync(pack, run, rows, _options.Confidence, cancellationToken).ConfigureAwait(false);
             await LabelsTable.PublishAsync(lake, pack, cancellationToken).ConfigureAwait(false);
+            await new FindingsTables(lake).WriteAsync(pack, run, rows, cancellationToken).ConfigureAwait(false);
             return (run, rows);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -7,7 +7,7 @@ namespace Pipeline.Core.Findings;
 /// Writes a run's star schema to its run folder: <c>fact_findings</c> (grain: run × indicator × cell) and the
 /// dimensions <c>dim_indicator</c>, <c>dim_cell</c> and <c>dim_run</c>; Power BI relates them on indicator_id, cell_key,
 /// run_id. Beside them, <c>comparison</c>: one row per published figure value with the recomputed estimate
-/// (<see cref="FindingsComparison"/>).
+/// (<see cref="FindingsComparison"/>). Call it last before switching the pointer: it writes fact_findings last.
 /// </summary>
 internal sealed class FindingsTables(ILakeStore lake)
 {
@@ -48,14 +48,6 @@ internal sealed class FindingsTables(ILakeStore lake)
     public async Task WriteAsync(SurveyPack pack, FindingsRunRecord run, IReadOnlyList<FindingRow> rows, CancellationToken cancellationToken)
     {
         var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["run_id"] = run.RunId };
-        await WriteTableAsync(pack.Id, run.RunId, "fact_findings", FactColumns, metadata, rows.Select(r => new[]
-        {
-            Text(run.RunId), Text(r.IndicatorId), Text(r.BreakdownId), Text(r.CellKey),
-            Real(r.Estimate.Estimate), Real(r.Estimate.StandardError), Real(r.Estimate.CiLow), Real(r.Estimate.CiHigh), Real(r.Estimate.DesignEffect),
-            Real(r.Estimate.WeightedNumerator), Real(r.Estimate.WeightedDenominator), CellValue.OfInteger(r.Estimate.UnweightedDenominator),
-            CellValue.OfInteger(r.Estimate.DegreesOfFreedom), r.Published is { } p ? CellValue.OfReal(p) : CellValue.Null, Text(string.Join(',', r.Flags)),
-        }), cancellationToken).ConfigureAwait(false);
-
         await WriteTableAsync(pack.Id, run.RunId, "dim_indicator", IndicatorColumns, metadata, pack.Indicators.Indicators.Select(i => new[]
         {
             Text(i.Id), Text(i.Title), Text(i.Question), Text(i.Record), Text(i.Item), Text(i.Kind.Name()), Text(string.Join(',', i.Outcome) + (i.OutcomeRange.Count == 2 ? $"{(i.Outcome.Count > 0 ? "," : string.Empty)}{i.OutcomeRange[0]}-{i.OutcomeRange[1]}" : string.Empty)), Text(string.Join(',', i.ExcludeFromDenominator)),
@@ -79,6 +71,16 @@ internal sealed class FindingsTables(ILakeStore lake)
             Text(run.RunId), Text(pack.Id), CellValue.OfTimestamp(run.StartedUtc), Text(run.InputsFingerprint),
             CellValue.OfInteger(run.Uploads), CellValue.OfInteger(run.Cases), Text(run.Message),
         ]], cancellationToken).ConfigureAwait(false);
+
+        // The fact table last: a run folder that has fact_findings.parquet has every table, which the history query
+        // (powerbi/findings/fact_findings_history.pq, reading every run folder) relies on when a run crashed half-way.
+        await WriteTableAsync(pack.Id, run.RunId, "fact_findings", FactColumns, metadata, rows.Select(r => new[]
+        {
+            Text(run.RunId), Text(r.IndicatorId), Text(r.BreakdownId), Text(r.CellKey),
+            Real(r.Estimate.Estimate), Real(r.Estimate.StandardError), Real(r.Estimate.CiLow), Real(r.Estimate.CiHigh), Real(r.Estimate.DesignEffect),
+            Real(r.Estimate.WeightedNumerator), Real(r.Estimate.WeightedDenominator), CellValue.OfInteger(r.Estimate.UnweightedDenominator),
+            CellValue.OfInteger(r.Estimate.DegreesOfFreedom), r.Published is { } p ? CellValue.OfReal(p) : CellValue.Null, Text(string.Join(',', r.Flags)),
+        }), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteTableAsync(string survey, string runId, string table, IReadOnlyList<TableColumn> columns, Dictionary<string, string> metadata, IEnumerable<CellValue[]> rows, CancellationToken cancellationToken)

@@ -8,8 +8,7 @@ namespace Pipeline.Core.Reporting;
 /// Writes a run's human-readable outputs into its run folder, beside the star schema:
 /// <c>findings/&lt;survey&gt;/runs/run_id=&lt;id&gt;/findings-report.html</c>, <c>findings.csv</c>, <c>findings.xlsx</c> and
 /// <c>comparison.csv</c> (the comparison table of <c>comparison.parquet</c>, for Excel).
-/// Call it after the tables are written and before the current pointer is switched, so that a run folder named by
-/// <c>current.json</c> is always complete. The scripts the page inlines are loaded once per instance.
+/// Call it before the current pointer is switched, so that a run folder named by <c>current.json</c> is always complete. The scripts the page inlines are loaded once per instance.
 /// </summary>
 public sealed class FindingsReportPublisher(ILakeStore lake, TimeProvider time)
 {

@@ -65,7 +65,7 @@ public sealed class FindingsRunConcurrencyTests
         var pack = await IngestSampleAsync(pipeline);
         var first = await pipeline.Get<FindingsService>().RecomputeAsync(pack);
         await IngestCorrectionAsync(pipeline);
-        // The crash: fact_findings and dim_indicator are written, dim_cell never is.
+        // The crash: the report files and dim_indicator are written, dim_cell never is.
         var lake = new InterceptingLake(pipeline.Lake)
         {
             BeforeWrite = (zone, path, _) => zone == LakeZone.Findings && path.EndsWith("/dim_cell.parquet", StringComparison.Ordinal)
@@ -80,8 +80,10 @@ public sealed class FindingsRunConcurrencyTests
         await AssertCompleteRunAsync(pipeline, first.Status.Record.RunId, 17.0 / 28);
         var failed = Assert.Single(await RunsAsync(pipeline), r => r.Status == FindingsRunStatus.Failed);
         Assert.Contains("previous run stays current", failed.Message, StringComparison.Ordinal);
-        Assert.Contains("fact_findings.parquet", await FilesAsync(pipeline, failed.RunId));
-        Assert.DoesNotContain("dim_cell.parquet", await FilesAsync(pipeline, failed.RunId));
+        var partial = await FilesAsync(pipeline, failed.RunId);
+        Assert.Contains("dim_indicator.parquet", partial);
+        Assert.DoesNotContain("dim_cell.parquet", partial);
+        Assert.DoesNotContain("fact_findings.parquet", partial); // written last: the history query never sees a partial run
 
         var later = await pipeline.Get<FindingsService>().RecomputeAsync(pack);
 
