@@ -40,7 +40,7 @@ public sealed record RatioEstimate(
 /// total, u_hi = w_h y_hi and there is no X̂⁻², the stratified total's variance (Lohr §3.2; Cochran 1977, §5.3).</item>
 /// <item>95% CI, t quantile with Σ n_h − H degrees of freedom: on the logit scale for a proportion (R survey's
 /// svyciprop(method = "logit")), so it stays inside [0, 1]; estimate ± t·SE for a mean or a total.</item>
-/// <item>Design effect (Kish 1965, §8.2), as R survey's svymean / svytotal with deff = TRUE compute it in the domain:
+/// <item>Design effect (Kish 1965, p. 258), as R survey's svymean / svytotal with deff = TRUE compute it in the domain:
 /// V / V_srswor with V_srswor = (1 − n/X̂) s²/n (times X̂² for a total), n the respondents and
 /// s² = n/(n − 1) · Σ w x (y − R̂)² / X̂ the weighted element variance among them.</item>
 /// </list>
