@@ -22,14 +22,20 @@ internal static class FindingsPrinter
         foreach (var row in run.Rows)
         {
             var e = row.Estimate;
-            var ci = double.IsNaN(e.CiLow) ? "–" : $"{Pct(e.CiLow)}–{Pct(e.CiHigh)}";
-            var published = row.Published is { } p ? Pct(p) : string.Empty;
+            var ci = double.IsNaN(e.CiLow) ? "–" : $"{Shown(e.Statistic, e.CiLow)}–{Shown(e.Statistic, e.CiHigh)}";
+            var published = row.Published is { } p ? Shown(e.Statistic, p) : string.Empty;
             var cell = row.CellKey == "all" ? "All" : $"{row.CellLabel} ({row.CellKey})";
-            await output.WriteLineAsync($"{Cut(row.IndicatorId, 26),-26} {Cut(cell, 28),-28} {Pct(e.Estimate),8} {ci,15} {e.UnweightedDenominator,5} {published,7}  {string.Join(',', row.Flags)}");
+            await output.WriteLineAsync($"{Cut(row.IndicatorId, 26),-26} {Cut(cell, 28),-28} {Shown(e.Statistic, e.Estimate),8} {ci,15} {e.UnweightedDenominator,5} {published,7}  {string.Join(',', row.Flags)}");
         }
     }
 
-    private static string Pct(double v) => double.IsNaN(v) ? "–" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+    /// <summary>A proportion as a percentage, a mean with two decimals, a total as a whole number.</summary>
+    private static string Shown(IndicatorStatistic statistic, double v) => double.IsNaN(v) ? "–" : statistic switch
+    {
+        IndicatorStatistic.Mean => v.ToString("0.00", CultureInfo.InvariantCulture),
+        IndicatorStatistic.Total => v.ToString("0", CultureInfo.InvariantCulture),
+        _ => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%",
+    };
 
     private static string Cut(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 }

@@ -14,10 +14,11 @@ namespace Pipeline.Core.Findings;
 public sealed class CuratedView(ILakeStore lake)
 {
     /// <summary>
-    /// Yields, for each current case, the values of <paramref name="items"/> (integer items; null when blank or absent).
-    /// The manifest lists uploads oldest first; they are read newest first so the first version of a case seen wins.
+    /// Yields, for each current case, the values of <paramref name="items"/> (numeric items; null when blank or absent),
+    /// both as codes and as numbers (<see cref="CuratedRow"/>). The manifest lists uploads oldest first; they are read
+    /// newest first so the first version of a case seen wins.
     /// </summary>
-    public async IAsyncEnumerable<long?[]> ReadAsync(CurrentViewManifest manifest, string record, IReadOnlyList<string> items, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<CuratedRow> ReadAsync(CurrentViewManifest manifest, string record, IReadOnlyList<string> items, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(items);
@@ -40,13 +41,13 @@ public sealed class CuratedView(ILakeStore lake)
                 var rows = (int)group.RowCount;
                 var keys = new string[rows];
                 await group.ReadAsync(keyField, keys, null, cancellationToken).ConfigureAwait(false);
-                var columns = new long?[fields.Length][];
+                var columns = new double?[fields.Length][];
                 for (var f = 0; f < fields.Length; f++)
                 {
-                    columns[f] = new long?[rows];
+                    columns[f] = new double?[rows];
                     if (fields[f] is { } field)
                     {
-                        await ReadIntegerColumnAsync(group, field, columns[f], cancellationToken).ConfigureAwait(false);
+                        await ReadNumberColumnAsync(group, field, columns[f], cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -57,32 +58,36 @@ public sealed class CuratedView(ILakeStore lake)
                         continue;
                     }
 
-                    var values = new long?[fields.Length];
+                    var numbers = new double?[fields.Length];
                     for (var f = 0; f < fields.Length; f++)
                     {
-                        values[f] = columns[f][r];
+                        numbers[f] = columns[f][r];
                     }
 
-                    yield return values;
+                    yield return new CuratedRow(numbers);
                 }
             }
         }
     }
 
-    private static async Task ReadIntegerColumnAsync(ParquetRowGroupReader group, DataField field, long?[] target, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a real column as it is and an integer column as doubles: CSPro numeric items have at most 15 digits, which a
+    /// double holds exactly, so <see cref="CuratedRow.Code"/> gives the integers back unchanged.
+    /// </summary>
+    private static async Task ReadNumberColumnAsync(ParquetRowGroupReader group, DataField field, double?[] target, CancellationToken cancellationToken)
     {
         if (field.ClrType == typeof(double))
         {
-            var reals = new double?[target.Length];
-            await group.ReadAsync<double>(field, reals, null, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < reals.Length; i++)
-            {
-                target[i] = reals[i] is { } v ? (long)Math.Round(v) : null;
-            }
+            await group.ReadAsync<double>(field, target, null, cancellationToken).ConfigureAwait(false);
         }
         else if (field.ClrType == typeof(long))
         {
-            await group.ReadAsync<long>(field, target, null, cancellationToken).ConfigureAwait(false);
+            var integers = new long?[target.Length];
+            await group.ReadAsync<long>(field, integers, null, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < integers.Length; i++)
+            {
+                target[i] = integers[i];
+            }
         }
     }
 
@@ -99,4 +104,19 @@ public sealed class CuratedView(ILakeStore lake)
         temp.Position = 0;
         return temp;
     }
+}
+
+/// <summary>
+/// One current case's values of the requested items, in the order asked: <see cref="Number"/> as stored (a real item
+/// keeps its decimals), <see cref="Code"/> rounded to an integer (codes, strata, breakdowns, universes).
+/// </summary>
+public sealed class CuratedRow(double?[] numbers)
+{
+    public int Count => numbers.Length;
+
+    /// <summary>The value of item <paramref name="index"/>; null when blank, absent or not numeric.</summary>
+    public double? Number(int index) => numbers[index];
+
+    /// <summary>The value of item <paramref name="index"/> as a code; a real is rounded to the nearest integer.</summary>
+    public long? Code(int index) => numbers[index] is { } v ? (long)Math.Round(v) : null;
 }

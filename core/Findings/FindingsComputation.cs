@@ -54,8 +54,9 @@ internal sealed class FindingsComputation
     /// <summary>The curated columns <see cref="Add"/> expects, in order, for one record.</summary>
     public IReadOnlyList<string> ItemsNeeded(string record) => Items(record);
 
-    public void Add(string record, long?[] values)
+    public void Add(string record, CuratedRow values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         var items = Items(record);
         var h = StratumOf(items, values);
         if (h < 0)
@@ -72,25 +73,45 @@ internal sealed class FindingsComputation
         sizes[h]++;
         foreach (var indicator in _pack.Indicators.Indicators.Where(i => string.Equals(i.Record, record, StringComparison.OrdinalIgnoreCase)))
         {
-            var inUniverse = InUniverse(indicator, items, values);
-            var v = values[items.IndexOf(indicator.Item)] ?? (inUniverse ? indicator.BlankAs : null);
-            var inDenominator = v is { } code && !indicator.ExcludeFromDenominator.Contains(code) && inUniverse;
-            if (!inDenominator)
+            if (Contribution(indicator, items, values) is not { } y)
             {
                 continue; // contributes zeros: the case still counts in n_h (full-design domain estimation)
             }
 
-            var y = indicator.IsOutcome(v!.Value) ? 1.0 : 0.0;
             _cells[(indicator.Id, All, null)].Add(h, y, 1.0);
             foreach (var b in indicator.Breakdowns)
             {
-                var cellCode = values[items.IndexOf(Breakdown(b).Item)];
+                var cellCode = values.Code(items.IndexOf(Breakdown(b).Item));
                 if (cellCode is not null && _cells.TryGetValue((indicator.Id, b, cellCode), out var cell))
                 {
                     cell.Add(h, y, 1.0);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// y of a case in the indicator's denominator (1 or 0 for a proportion, the item's value for a mean or a total), or
+    /// null when the case is not in the denominator: outside the universe, blank without <c>blankAs</c>, or an excluded code.
+    /// </summary>
+    private static double? Contribution(IndicatorDefinition indicator, List<string> items, CuratedRow values)
+    {
+        if (!InUniverse(indicator, items, values))
+        {
+            return null;
+        }
+
+        var index = items.IndexOf(indicator.Item);
+        if (indicator.Kind == IndicatorStatistic.Proportion)
+        {
+            return (values.Code(index) ?? indicator.BlankAs) is { } code && !indicator.ExcludeFromDenominator.Contains(code)
+                ? (indicator.IsOutcome(code) ? 1.0 : 0.0)
+                : null;
+        }
+
+        return (values.Number(index) ?? indicator.BlankAs) is { } value && !indicator.ExcludeFromDenominator.Exists(code => code == value)
+            ? value
+            : null;
     }
 
     public IReadOnlyList<FindingRow> Results()
@@ -103,7 +124,7 @@ internal sealed class FindingsComputation
             {
                 var cell = _cells[(indicator.Id, breakdown, code)];
                 var sums = _strata.Select((s, h) => cell.Sums(s, h, sizes[h])).ToList();
-                var estimate = StratifiedRatio.Estimate(sums, _confidence);
+                var estimate = StratifiedRatio.Estimate(sums, indicator.Kind, _confidence);
                 var flags = new List<string>(estimate.Flags);
                 if (estimate.UnweightedDenominator < _pack.Manifest.Design.SmallCellThreshold)
                 {
@@ -151,14 +172,14 @@ internal sealed class FindingsComputation
         return !stratum.Codes.TryGetValue(item, out var stratumCode) || stratumCode == code;
     }
 
-    private int StratumOf(List<string> items, long?[] values)
+    private int StratumOf(List<string> items, CuratedRow values)
     {
         for (var h = 0; h < _strata.Count; h++)
         {
             var match = true;
             foreach (var (item, code) in _strata[h].Codes)
             {
-                if (values[items.IndexOf(item)] != code)
+                if (values.Code(items.IndexOf(item)) != code)
                 {
                     match = false;
                     break;
@@ -174,8 +195,8 @@ internal sealed class FindingsComputation
         return -1;
     }
 
-    private static bool InUniverse(IndicatorDefinition indicator, List<string> items, long?[] values) =>
-        indicator.Universe.All(c => values[items.IndexOf(c.Item)] is { } v && c.In.Contains(v));
+    private static bool InUniverse(IndicatorDefinition indicator, List<string> items, CuratedRow values) =>
+        indicator.Universe.All(c => values.Code(items.IndexOf(c.Item)) is { } v && c.In.Contains(v));
 
     private BreakdownDefinition Breakdown(string id) =>
         _pack.Indicators.Breakdowns.First(b => string.Equals(b.Id, id, StringComparison.OrdinalIgnoreCase));

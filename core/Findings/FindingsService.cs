@@ -13,7 +13,10 @@ namespace Pipeline.Core.Findings;
 /// <summary>
 /// Recomputes a survey's findings from the current curated view (the manifest <c>curated/&lt;survey&gt;/_current.json</c>): every indicator of the catalogue, in every breakdown
 /// cell, design-weighted (<see cref="StratifiedRatio"/>). Writes a new run folder, then switches the current pointer in
-/// one conditional write. Running it twice on the same inputs writes nothing the second time (a skip is recorded).
+/// one conditional write: readers see the previous run or the new one, complete. Of two concurrent runs, the first to
+/// switch stays current and the other is recorded as superseded; a run that fails before the switch leaves the previous
+/// run current and is recorded as failed. Running it twice on the same inputs writes nothing the second time (a skip
+/// is recorded).
 /// Memory depends on indicators × cells × strata and on the case keys of the view, not on row payloads.
 /// </summary>
 public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<FindingsOptions> options, TimeProvider time, ILogger<FindingsService> logger)
@@ -46,35 +49,21 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
             return new FindingsRun(new FindingsRunStatusInfo(skipped, FindingsPaths.RunFolder(pack.Id, pointer.RunId)), []);
         }
 
-        var runId = RunIdOf(startedUtc, fingerprint);
-        var computation = new FindingsComputation(pack, _options.Confidence);
-        foreach (var record in pack.Indicators.Indicators.Select(i => i.Record).Distinct(StringComparer.OrdinalIgnoreCase))
+        var runId = RunIdOf(startedUtc, fingerprint, Guid.NewGuid());
+        var (run, rows) = await WriteRunFolderAsync(pack, view, fingerprint, runId, startedUtc, cancellationToken).ConfigureAwait(false);
+
+        // The commit point: one conditional write makes the complete run folder current, or leaves the other run current.
+        bool published;
+        try
         {
-            var items = computation.ItemsNeeded(record);
-            await foreach (var values in new CuratedView(lake).ReadAsync(view, record, items, cancellationToken).ConfigureAwait(false))
-            {
-                computation.Add(record, values);
-            }
+            published = await TrySwitchPointerAsync(pack.Id, new RunPointer(runId, fingerprint), pointerETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await TryRecordFailureAsync(pack.Id, runId, fingerprint, uploads.Count, startedUtc, e).ConfigureAwait(false);
+            throw;
         }
 
-        var rows = computation.Results();
-        var run = new FindingsRunRecord
-        {
-            SurveyId = pack.Id,
-            RunId = runId,
-            Status = FindingsRunStatus.Succeeded,
-            InputsFingerprint = fingerprint,
-            Uploads = uploads.Count,
-            Cases = computation.CasesInDesign,
-            Cells = rows.Count,
-            StartedUtc = startedUtc,
-            Message = computation.CoverageNote,
-        };
-        await new FindingsTables(lake).WriteAsync(pack, run, rows, cancellationToken).ConfigureAwait(false);
-        await new FindingsReportPublisher(lake, time).PublishAsync(pack, run, rows, _options.Confidence, cancellationToken).ConfigureAwait(false);
-        await LabelsTable.PublishAsync(lake, pack, cancellationToken).ConfigureAwait(false);
-
-        var published = await TrySwitchPointerAsync(pack.Id, new RunPointer(runId, fingerprint), pointerETag, cancellationToken).ConfigureAwait(false);
         run = run with
         {
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
@@ -84,6 +73,50 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
         PipelineMetrics.RecordFindingsRun(pack.Id, published ? "succeeded" : "superseded", run.DurationMs);
         logger.LogInformation("Findings run {RunId} for {Survey}: {Cells} cells from {Cases} cases in {Uploads} uploads", runId, pack.Id, rows.Count, run.Cases, uploads.Count);
         return new FindingsRun(new FindingsRunStatusInfo(run, FindingsPaths.RunFolder(pack.Id, runId)), rows);
+    }
+
+    /// <summary>
+    /// Computes the findings and writes the whole run folder (tables, report files) and the labels table. Nothing it
+    /// writes is reachable from the current pointer yet; if it fails, the previous run stays current and the failure is
+    /// recorded in the ledger (when the ledger can still be written) before the error goes to the caller.
+    /// </summary>
+    private async Task<(FindingsRunRecord Run, IReadOnlyList<FindingRow> Rows)> WriteRunFolderAsync(SurveyPack pack, CurrentViewManifest view, string fingerprint, string runId, DateTimeOffset startedUtc, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var computation = new FindingsComputation(pack, _options.Confidence);
+            foreach (var record in pack.Indicators.Indicators.Select(i => i.Record).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var items = computation.ItemsNeeded(record);
+                await foreach (var values in new CuratedView(lake).ReadAsync(view, record, items, cancellationToken).ConfigureAwait(false))
+                {
+                    computation.Add(record, values);
+                }
+            }
+
+            var rows = computation.Results();
+            var run = new FindingsRunRecord
+            {
+                SurveyId = pack.Id,
+                RunId = runId,
+                Status = FindingsRunStatus.Succeeded,
+                InputsFingerprint = fingerprint,
+                Uploads = view.Uploads.Count,
+                Cases = computation.CasesInDesign,
+                Cells = rows.Count,
+                StartedUtc = startedUtc,
+                Message = computation.CoverageNote,
+            };
+            await new FindingsReportPublisher(lake, time).PublishAsync(pack, run, rows, _options.Confidence, cancellationToken).ConfigureAwait(false);
+            await LabelsTable.PublishAsync(lake, pack, cancellationToken).ConfigureAwait(false);
+            await new FindingsTables(lake).WriteAsync(pack, run, rows, cancellationToken).ConfigureAwait(false);
+            return (run, rows);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await TryRecordFailureAsync(pack.Id, runId, fingerprint, view.Uploads.Count, startedUtc, e).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>The run the current pointer names, or null before the first run.</summary>
@@ -106,8 +139,66 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
         }
         catch (LakeConflictException)
         {
+            // A storage client that retries a conditional write whose first attempt did land (the response was lost)
+            // sees its own change as a conflict: the pointer then names this run, and this run is current.
+            if ((await ReadPointerAsync(survey, cancellationToken).ConfigureAwait(false)).Pointer?.RunId == pointer.RunId)
+            {
+                return true;
+            }
+
             logger.LogInformation("Findings pointer of {Survey} changed during run {RunId}; the other run stays current", survey, pointer.RunId);
             return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The write may or may not have landed. If the pointer can be read and names this run, it did; otherwise the
+            // error goes on (and the run is recorded as failed: the pointer still names the previous run, or, if the
+            // outage also hides the pointer, the next run will find out).
+            if (await PointerNamesAsync(survey, pointer.RunId).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            logger.LogWarning(e, "The findings pointer of {Survey} could not be switched to run {RunId}", survey, pointer.RunId);
+            throw;
+        }
+    }
+
+    private async Task<bool> PointerNamesAsync(string survey, string runId)
+    {
+        try
+        {
+            return (await ReadPointerAsync(survey, CancellationToken.None).ConfigureAwait(false)).Pointer?.RunId == runId;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not read the findings pointer of {Survey} after a failed switch", survey);
+            return false;
+        }
+    }
+
+    private async Task TryRecordFailureAsync(string survey, string runId, string fingerprint, int uploads, DateTimeOffset startedUtc, Exception error)
+    {
+        logger.LogWarning(error, "Findings run {RunId} for {Survey} failed before the pointer named it; the previous run stays current", runId, survey);
+        PipelineMetrics.RecordFindingsRun(survey, "failed", (long)(time.GetUtcNow() - startedUtc).TotalMilliseconds);
+        try
+        {
+            var failed = new FindingsRunRecord
+            {
+                SurveyId = survey,
+                RunId = runId,
+                Status = FindingsRunStatus.Failed,
+                InputsFingerprint = fingerprint,
+                Uploads = uploads,
+                StartedUtc = startedUtc,
+                Message = $"Failed before the pointer named this run; the previous run stays current. {error.GetType().Name}: {error.Message}",
+            };
+            await ledger.SaveFindingsRunAsync(failed, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ledgerError) when (ledgerError is not OperationCanceledException)
+        {
+            // The storage outage that failed the run may fail this write too; the original error is what the caller needs.
+            logger.LogWarning(ledgerError, "Could not record the failure of findings run {RunId} for {Survey}", runId, survey);
         }
     }
 
@@ -116,6 +207,13 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
 
     private static string RunIdOf(DateTimeOffset started, string fingerprint) =>
         $"{started.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}-{fingerprint[..8]}";
+
+    /// <summary>
+    /// Start time, inputs, and a random part: two runs started in the same millisecond on the same inputs (two hosts
+    /// firing the timer, a forced rerun) must not write into the same run folder or the same ledger row.
+    /// </summary>
+    private static string RunIdOf(DateTimeOffset started, string fingerprint, Guid attempt) =>
+        $"{RunIdOf(started, fingerprint)}-{attempt.ToString("N")[..6]}";
 
     /// <summary>The content of <c>current.json</c>.</summary>
     public sealed record RunPointer(string RunId, string Fingerprint);

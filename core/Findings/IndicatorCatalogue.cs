@@ -1,5 +1,6 @@
 using Pipeline.Core.Dictionary;
 using Pipeline.Core.Packs;
+using YamlDotNet.Serialization;
 
 namespace Pipeline.Core.Findings;
 
@@ -39,9 +40,19 @@ public sealed class IndicatorCatalogue
             }
 
             RequireItem(dictionary, i.Item, path, where);
-            if (i.Outcome.Count == 0 && i.OutcomeRange.Count == 0)
+            if (!IndicatorStatistics.TryParse(i.Statistic, out var statistic))
+            {
+                throw new SurveyPackException($"{path}: {where}: 'statistic' is '{i.Statistic}'; use {string.Join(", ", IndicatorStatistics.Names)} (default proportion).");
+            }
+
+            if (statistic == IndicatorStatistic.Proportion && i.Outcome.Count == 0 && i.OutcomeRange.Count == 0)
             {
                 throw new SurveyPackException($"{path}: {where}: 'outcome' lists no code; give the codes that count as the outcome, e.g. [1].");
+            }
+
+            if (statistic != IndicatorStatistic.Proportion)
+            {
+                CheckNumeric(dictionary, i, statistic, path, where);
             }
 
             if (i.OutcomeRange.Count is not (0 or 2))
@@ -58,6 +69,20 @@ public sealed class IndicatorCatalogue
             {
                 throw new SurveyPackException($"{path}: {where}: breakdown '{b}' is not defined under 'breakdowns'.");
             }
+        }
+    }
+
+    /// <summary>A mean or a total uses the item's value: it must be a number, and outcome codes mean nothing for it.</summary>
+    private static void CheckNumeric(DataDictionary dictionary, IndicatorDefinition i, IndicatorStatistic statistic, string path, string where)
+    {
+        if (i.Outcome.Count > 0 || i.OutcomeRange.Count > 0)
+        {
+            throw new SurveyPackException($"{path}: {where}: 'outcome' and 'outcomeRange' apply to proportions; a {statistic.Name()} uses the value of {i.Item} itself. Remove them.");
+        }
+
+        if (dictionary.FindItem(i.Item) is { DataType: not ItemDataType.Numeric })
+        {
+            throw new SurveyPackException($"{path}: {where}: a {statistic.Name()} needs a numeric item; {i.Item} is alphanumeric.");
         }
     }
 
@@ -80,7 +105,11 @@ public sealed class BreakdownDefinition
     public string Item { get; set; } = string.Empty;
 }
 
-/// <summary>A proportion indicator: the weighted share of the denominator whose <see cref="Item"/> is in <see cref="Outcome"/>.</summary>
+/// <summary>
+/// An indicator: by default a proportion, the weighted share of the denominator whose <see cref="Item"/> is in
+/// <see cref="Outcome"/>; with <see cref="Statistic"/> "mean" or "total", the weighted mean or total of the item's value
+/// over the denominator.
+/// </summary>
 public sealed class IndicatorDefinition
 {
     public string Id { get; set; } = string.Empty;
@@ -94,7 +123,19 @@ public sealed class IndicatorDefinition
 
     public string Item { get; set; } = string.Empty;
 
-    /// <summary>Codes that count as the outcome (numerator).</summary>
+    /// <summary>
+    /// What is estimated: "proportion" (the default, so catalogues written before means and totals stay valid), "mean" or
+    /// "total". Checked by <see cref="IndicatorCatalogue.Check"/>; read it parsed as <see cref="Kind"/>.
+    /// </summary>
+    public string Statistic { get; set; } = "proportion";
+
+    /// <summary><see cref="Statistic"/> parsed. Throws for a value <see cref="IndicatorCatalogue.Check"/> would reject.</summary>
+    [YamlIgnore]
+    public IndicatorStatistic Kind => IndicatorStatistics.TryParse(Statistic, out var kind)
+        ? kind
+        : throw new InvalidOperationException($"Indicator '{Id}': statistic '{Statistic}' is not {string.Join(", ", IndicatorStatistics.Names)}.");
+
+    /// <summary>Codes that count as the outcome (numerator). Proportions only.</summary>
     public List<long> Outcome { get; set; } = [];
 
     /// <summary>An inclusive range [from, to] of codes that also count as the outcome (e.g. ages 20 to 39).</summary>
@@ -102,7 +143,8 @@ public sealed class IndicatorDefinition
 
     /// <summary>
     /// The code a blank answer stands for, for cases in the universe: 0 for a multiple-choice option item, where blank
-    /// means "not marked". Without it, blank answers are left out of the denominator.
+    /// means "not marked"; for a mean or a total, the value a blank stands for (e.g. 0 hectares). Without it, blank
+    /// answers are left out of the denominator.
     /// </summary>
     public long? BlankAs { get; set; }
 
@@ -110,7 +152,8 @@ public sealed class IndicatorDefinition
     public bool IsOutcome(long code) => Outcome.Contains(code) || (OutcomeRange.Count == 2 && code >= OutcomeRange[0] && code <= OutcomeRange[1]);
 
     /// <summary>
-    /// Codes left out of the denominator, e.g. 99 "don't know". Blank (not applicable) answers are always left out.
+    /// Codes left out of the denominator, e.g. 99 "don't know" (for a mean or a total, values equal to one of these codes,
+    /// e.g. 99999). Blank (not applicable) answers are always left out.
     /// </summary>
     public List<long> ExcludeFromDenominator { get; set; } = [];
 
@@ -123,7 +166,10 @@ public sealed class IndicatorDefinition
     /// <summary>Where the report prints it, e.g. "Figure 9".</summary>
     public string Reference { get; set; } = string.Empty;
 
-    /// <summary>Published values as proportions by cell key ("all", "alliance=1", ...).</summary>
+    /// <summary>
+    /// Published values by cell key ("all", "alliance=1", ...): proportions from 0 to 1, means and totals in the item's
+    /// unit. Each one gets a row of the run's comparison table.
+    /// </summary>
     public Dictionary<string, double> Published { get; set; } = [];
 }
 

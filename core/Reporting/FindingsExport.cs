@@ -17,20 +17,41 @@ public static class FindingsExport
     /// <summary>Column names, in order. The fact table's columns keep their Parquet names.</summary>
     public static IReadOnlyList<string> Columns { get; } =
     [
-        "run_id", "indicator_id", "indicator_title", "question", "reference", "breakdown_id", "breakdown_label", "cell_key", "cell_code", "cell_label",
-        "estimate", "standard_error", "ci_low", "ci_high", "weighted_numerator", "weighted_denominator", "unweighted_n", "degrees_of_freedom", "published", "flags",
+        "run_id", "indicator_id", "indicator_title", "question", "reference", "statistic", "breakdown_id", "breakdown_label", "cell_key", "cell_code", "cell_label",
+        "estimate", "standard_error", "ci_low", "ci_high", "deff", "weighted_numerator", "weighted_denominator", "unweighted_n", "degrees_of_freedom", "published", "flags",
     ];
+
+    /// <summary>The comparison table's columns (<c>comparison.parquet</c>, <see cref="FindingsComparison"/>), in order.</summary>
+    public static IReadOnlyList<string> ComparisonColumns { get; } = FindingsTables.ComparisonColumns.Select(c => c.Name).ToList();
 
     /// <summary>
     /// RFC 4180 CSV, UTF-8 with a byte-order mark (so Excel reads accents right), comma-separated, invariant culture;
     /// reals in round-trip form, so parsing them gives back the Parquet's doubles exactly.
     /// </summary>
-    public static async Task WriteCsvAsync(SurveyPack pack, FindingsRunRecord run, IReadOnlyList<FindingRow> rows, Stream output, CancellationToken cancellationToken = default)
+    public static Task WriteCsvAsync(SurveyPack pack, FindingsRunRecord run, IReadOnlyList<FindingRow> rows, Stream output, CancellationToken cancellationToken = default) =>
+        WriteCsvAsync(Columns, Rows(pack, run, rows), output, cancellationToken);
+
+    /// <summary>
+    /// The comparison table (one row per published figure value: published, recomputed estimate, interval, n, whether
+    /// the published value is inside the interval, difference) as CSV, formatted as <see cref="WriteCsvAsync(SurveyPack, FindingsRunRecord, IReadOnlyList{FindingRow}, Stream, CancellationToken)"/>.
+    /// </summary>
+    public static Task WriteComparisonCsvAsync(SurveyPack pack, FindingsRunRecord run, IReadOnlyList<FindingRow> rows, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return WriteCsvAsync(ComparisonColumns, FindingsComparison.Rows(pack, rows).Select(c => new object?[]
+        {
+            run.RunId, c.IndicatorId, c.Title, c.Reference, c.Statistic.Name(), c.BreakdownId, c.CellKey, c.CellLabel, c.Published,
+            Real(c.Estimate), Real(c.StandardError), Real(c.CiLow), Real(c.CiHigh), c.UnweightedN, c.PublishedInCi is { } inside ? (inside ? "yes" : "no") : null,
+            Real(c.Difference), string.Join(',', c.Flags),
+        }), output, cancellationToken);
+    }
+
+    private static async Task WriteCsvAsync(IReadOnlyList<string> columns, IEnumerable<object?[]> rows, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync(string.Join(',', Columns.Select(Quote))).ConfigureAwait(false);
-        foreach (var row in Rows(pack, run, rows))
+        await writer.WriteLineAsync(string.Join(',', columns.Select(Quote))).ConfigureAwait(false);
+        foreach (var row in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await writer.WriteLineAsync(string.Join(',', row.Select(Format))).ConfigureAwait(false);
@@ -41,15 +62,21 @@ public static class FindingsExport
 
     /// <summary>
     /// An .xlsx workbook: sheet "findings" (the joined fact table, header row frozen, filter on), sheet "run" (the run's
-    /// date and inputs) and sheet "about" (what the columns mean). Proportions are stored as the Parquet's doubles,
-    /// shown as percentages.
+    /// date and inputs) and sheet "about" (what the columns mean). Numbers are stored as the Parquet's doubles;
+    /// proportions are shown as percentages, means and totals as plain numbers.
     /// </summary>
     public static async Task WriteXlsxAsync(SurveyPack pack, FindingsRunRecord run, IReadOnlyList<FindingRow> rows, Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(run);
         var percent = new HashSet<string>(["estimate", "standard_error", "ci_low", "ci_high", "published"], StringComparer.Ordinal);
-        var findings = new XlsxSheet("findings", Columns, Columns.Select(c => percent.Contains(c) ? XlsxFormat.Percent : XlsxFormat.General).ToArray(), Rows(pack, run, rows).ToList());
+        var statistic = IndexOf("statistic");
+        var table = Rows(pack, run, rows).ToList();
+        var findings = new XlsxSheet("findings", Columns, Columns.Select(c => percent.Contains(c) ? XlsxFormat.Percent : XlsxFormat.General).ToArray(), table)
+        {
+            // A mean or a total in hectares or soles is no percentage: only proportions' rows keep the percent format.
+            CellFormat = (row, column) => percent.Contains(Columns[column]) && !Equals(table[row][statistic], IndicatorStatistic.Proportion.Name()) ? XlsxFormat.General : null,
+        };
         var runSheet = new XlsxSheet("run", ["field", "value"], [XlsxFormat.General, XlsxFormat.General],
         [
             ["survey", pack.Id],
@@ -82,23 +109,27 @@ public static class FindingsExport
             var e = r.Estimate;
             yield return
             [
-                run.RunId, r.IndicatorId, indicator?.Title ?? string.Empty, indicator?.Question ?? string.Empty, indicator?.Reference ?? string.Empty,
+                run.RunId, r.IndicatorId, indicator?.Title ?? string.Empty, indicator?.Question ?? string.Empty, indicator?.Reference ?? string.Empty, e.Statistic.Name(),
                 r.BreakdownId, breakdowns.GetValueOrDefault(r.BreakdownId, "All"), r.CellKey, r.CellCode, r.CellLabel,
-                Real(e.Estimate), Real(e.StandardError), Real(e.CiLow), Real(e.CiHigh), Real(e.WeightedNumerator), Real(e.WeightedDenominator),
+                Real(e.Estimate), Real(e.StandardError), Real(e.CiLow), Real(e.CiHigh), Real(e.DesignEffect), Real(e.WeightedNumerator), Real(e.WeightedDenominator),
                 e.UnweightedDenominator, (long)e.DegreesOfFreedom, r.Published, string.Join(',', r.Flags),
             ];
         }
     }
+
+    private static int IndexOf(string column) => Columns.ToList().IndexOf(column);
 
     private static readonly KeyValuePair<string, string>[] About =
     [
         new("run_id", "The findings run (folder findings/<survey>/runs/run_id=<run_id>/ in the lake)."),
         new("indicator_id, indicator_title, question, reference", "The indicator of the survey pack's catalogue; reference is where the report prints it."),
         new("breakdown_id, breakdown_label, cell_key, cell_code, cell_label", "The breakdown cell: 'all', or one code of the breakdown's item (e.g. alliance=1)."),
-        new("estimate", "Design-weighted proportion (0 to 1), shown as a percentage. Empty when the denominator is empty."),
-        new("standard_error", "Taylor-linearised standard error of the estimate, with finite population correction."),
-        new("ci_low, ci_high", "Confidence interval (logit scale, t with degrees_of_freedom); equal to the estimate when degenerate."),
-        new("weighted_numerator, weighted_denominator", "Estimated population totals of the outcome and of the denominator."),
+        new("statistic", "proportion (0 to 1, shown as a percentage), mean or total (in the unit of the indicator's item)."),
+        new("estimate", "Design-weighted proportion, mean or total (see statistic). Empty when the denominator is empty."),
+        new("standard_error", "Taylor-linearised standard error of the estimate, with finite population correction; in the estimate's unit."),
+        new("ci_low, ci_high", "Confidence interval, t with degrees_of_freedom: logit scale for proportions, estimate ± t·SE for means and totals; equal to the estimate when degenerate."),
+        new("deff", "Design effect (Kish): the estimate's variance under this design divided by its variance under simple random sampling of the same number of respondents. Empty when undefined."),
+        new("weighted_numerator, weighted_denominator", "Estimated population totals of the outcome (or of the item's value) and of the denominator."),
         new("unweighted_n", "Respondents in the denominator of the cell."),
         new("degrees_of_freedom", "Sampled cases minus sampled strata."),
         new("published", "The value printed in the report, when the catalogue gives one."),

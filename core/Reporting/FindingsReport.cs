@@ -27,7 +27,7 @@ public sealed class FindingsReport
         [ReportCell.SmallCell] = "fewer respondents in the denominator than the pack's small-cell threshold ({0}): read with caution.",
         [ReportCell.UncoveredStrata] = "the cell could include strata that have a universe but no sample; the estimate covers the sampled strata only (see the coverage note).",
         [StratifiedRatio.FlagSingleCaseStratum] = "a stratum has a single case in this cell; it adds no variance, so the interval may be too narrow.",
-        [StratifiedRatio.FlagDegenerateCi] = "the estimate is 0% or 100% (or has no variance): the logit interval is not defined.",
+        [StratifiedRatio.FlagDegenerateCi] = "the estimate has no variance (a proportion of 0% or 100%, or a mean of equal values): the interval is not defined.",
         [StratifiedRatio.FlagNoData] = "nobody in the denominator: no estimate.",
     };
 
@@ -100,7 +100,7 @@ public sealed class FindingsReport
         html.Append("<body data-survey=\"").Append(Encode(pack.Id)).Append("\" data-run-id=\"").Append(Encode(run.RunId))
             .Append("\" data-indicators=\"").Append(model.Indicators.Count.ToString(CultureInfo.InvariantCulture)).Append("\">\n<main>\n")
             .Append("<h1>Findings — ").Append(Encode(pack.Manifest.Title)).Append("</h1>\n")
-            .Append("<p class=\"subtitle\">Design-weighted proportions recomputed from the current curated data, with ").Append(confidenceLabel)
+            .Append("<p class=\"subtitle\">Design-weighted estimates (proportions, means, totals) recomputed from the current curated data, with ").Append(confidenceLabel)
             .Append(" confidence intervals, beside the values published in the report.</p>\n<dl class=\"facts\">\n");
         Fact(html, "Run date", run.StartedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
         Fact(html, "Run", $"<code>{Encode(run.RunId)}</code> ({Encode(run.Status.ToString())})", encoded: true);
@@ -143,15 +143,17 @@ public sealed class FindingsReport
 
         html.Append("<div class=\"chart\"><canvas id=\"chart-").Append(indicator.Slot.ToString(CultureInfo.InvariantCulture))
             .Append("\" role=\"img\" aria-label=\"").Append(Encode($"Bar chart of {d.Title} by cell, with {confidenceLabel} confidence intervals")).Append("\"></canvas></div>\n")
-            .Append("<table>\n<thead><tr><th>Cell</th><th>Recomputed</th><th>").Append(confidenceLabel).Append(" CI</th><th>Std. error</th><th>n</th><th>Published</th><th>Difference</th><th>Flags</th></tr></thead>\n<tbody>\n");
+            .Append("<table>\n<thead><tr><th>Cell</th><th>Recomputed</th><th>").Append(confidenceLabel).Append(" CI</th><th>Std. error</th><th>Deff</th><th>n</th><th>Published</th><th>Difference</th><th>Flags</th></tr></thead>\n<tbody>\n");
+        var statistic = indicator.Statistic;
         foreach (var c in indicator.Cells)
         {
             var label = c.Breakdown.Id == FindingsReportModel.AllBreakdown ? c.Label : $"{c.Breakdown.Label}: {c.Label}";
-            var difference = c.Estimate is { } e && c.Published is { } p ? ((e - p) * 100).ToString("+0.0;−0.0;0.0", CultureInfo.InvariantCulture) + " pp" : "–";
-            html.Append("<tr data-cell-key=\"").Append(Encode(c.Key)).Append("\"><td>").Append(Encode(label)).Append("</td><td>").Append(Pct(c.Estimate))
-                .Append("</td><td>").Append(c.CiLow is null ? "–" : $"{Pct(c.CiLow)}–{Pct(c.CiHigh)}").Append("</td><td>")
-                .Append(c.StandardError is { } se ? (se * 100).ToString("0.0", CultureInfo.InvariantCulture) + " pp" : "–")
-                .Append("</td><td>").Append(c.Respondents.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>").Append(Pct(c.Published))
+            var difference = c.Estimate is { } e && c.Published is { } p ? Difference(statistic, e - p) : "–";
+            html.Append("<tr data-cell-key=\"").Append(Encode(c.Key)).Append("\"><td>").Append(Encode(label)).Append("</td><td>").Append(Value(statistic, c.Estimate))
+                .Append("</td><td>").Append(c.CiLow is null ? "–" : $"{Value(statistic, c.CiLow)}–{Value(statistic, c.CiHigh)}").Append("</td><td>")
+                .Append(c.StandardError is { } se ? Spread(statistic, se) : "–")
+                .Append("</td><td>").Append(c.DesignEffect is { } deff ? deff.ToString("0.00", CultureInfo.InvariantCulture) : "–")
+                .Append("</td><td>").Append(c.Respondents.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>").Append(Value(statistic, c.Published))
                 .Append("</td><td>").Append(difference).Append("</td><td class=\"flags\">");
             foreach (var flag in c.Flags)
             {
@@ -168,8 +170,9 @@ public sealed class FindingsReport
     {
         html.Append("<dl class=\"notes\">\n<dt>Method</dt><dd>Each case weighs N<sub>h</sub>/n<sub>h</sub> in its stratum (")
             .Append(Encode(string.Join(" × ", pack.Manifest.Design.StratumItems)))
-            .Append("). Proportions are ratio estimates; standard errors by Taylor linearisation with the finite population correction; ")
-            .Append(confidenceLabel).Append(" intervals on the logit scale. Breakdown cells are domains of the full design.</dd>\n");
+            .Append("). Proportions and means are ratio estimates, totals weighted sums; standard errors by Taylor linearisation with the finite population correction; ")
+            .Append(confidenceLabel).Append(" intervals on the logit scale for proportions, estimate ± t·SE for means and totals. Breakdown cells are domains of the full design. ")
+            .Append("Deff: the design effect, the variance under this design over the variance under simple random sampling of as many respondents.</dd>\n");
         foreach (var (flag, meaning) in FlagMeaning)
         {
             html.Append("<dt><span class=\"flag ").Append(flag).Append("\">").Append(flag).Append("</span></dt><dd>")
@@ -190,6 +193,7 @@ public sealed class FindingsReport
             {
                 slot = i.Slot,
                 id = i.Definition.Id,
+                statistic = i.Statistic.Name(),
                 cells = i.Cells.Select(c => new
                 {
                     key = c.Key,
@@ -231,7 +235,24 @@ public sealed class FindingsReport
     private static void Fact(StringBuilder html, string term, string value, bool encoded = false) =>
         html.Append("<dt>").Append(Encode(term)).Append("</dt><dd>").Append(encoded ? value : Encode(value)).Append("</dd>\n");
 
-    private static string Pct(double? v) => v is { } x ? (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "–";
+    /// <summary>A proportion as a percentage; a mean with two decimals; a total as a whole number with thousands separators.</summary>
+    private static string Value(IndicatorStatistic statistic, double? v) => v is not { } x ? "–" : statistic switch
+    {
+        IndicatorStatistic.Mean => x.ToString("#,0.00", CultureInfo.InvariantCulture),
+        IndicatorStatistic.Total => x.ToString("#,0", CultureInfo.InvariantCulture),
+        _ => (x * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%",
+    };
+
+    /// <summary>A standard error in the estimate's unit: percentage points for a proportion.</summary>
+    private static string Spread(IndicatorStatistic statistic, double se) =>
+        statistic == IndicatorStatistic.Proportion ? (se * 100).ToString("0.0", CultureInfo.InvariantCulture) + " pp" : Value(statistic, se);
+
+    private static string Difference(IndicatorStatistic statistic, double d) => statistic switch
+    {
+        IndicatorStatistic.Mean => d.ToString("+#,0.00;−#,0.00;0.00", CultureInfo.InvariantCulture),
+        IndicatorStatistic.Total => d.ToString("+#,0;−#,0;0", CultureInfo.InvariantCulture),
+        _ => (d * 100).ToString("+0.0;−0.0;0.0", CultureInfo.InvariantCulture) + " pp",
+    };
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 

@@ -33,14 +33,19 @@ internal sealed record FindingsReportModel(IReadOnlyList<ReportIndicator> Indica
     /// <summary>"Q12_MEMBER in 1 (Yes)", the universe and the excluded codes, in words an analyst can check against the questionnaire.</summary>
     private static string Describe(SurveyPack pack, IndicatorDefinition indicator)
     {
-        var outcome = $"{indicator.Item} = {Codes(pack, indicator.Item, indicator.Outcome)}";
         var universe = indicator.Universe.Count == 0
             ? "all respondents who answered"
             : "respondents with " + string.Join(" and ", indicator.Universe.Select(u => $"{u.Item} = {Codes(pack, u.Item, u.In)}"));
         var excluded = indicator.ExcludeFromDenominator.Count == 0
             ? string.Empty
             : $"; {Codes(pack, indicator.Item, indicator.ExcludeFromDenominator)} left out of the denominator";
-        return $"Outcome {outcome}; denominator: {universe}{excluded}.";
+        var what = indicator.Kind switch
+        {
+            IndicatorStatistic.Mean => $"Mean of {indicator.Item}",
+            IndicatorStatistic.Total => $"Population total of {indicator.Item}",
+            _ => $"Outcome {indicator.Item} = {Codes(pack, indicator.Item, indicator.Outcome)}",
+        };
+        return $"{what}; denominator: {universe}{excluded}.";
     }
 
     private static string Codes(SurveyPack pack, string item, IEnumerable<long> codes)
@@ -53,7 +58,10 @@ internal sealed record FindingsReportModel(IReadOnlyList<ReportIndicator> Indica
 /// <summary>A breakdown as the report groups bars: "all" first, then the catalogue's breakdowns in order.</summary>
 internal sealed record ReportBreakdown(string Id, string Label, int Order);
 
-internal sealed record ReportIndicator(int Slot, IndicatorDefinition Definition, string Description, IReadOnlyList<ReportCell> Cells, int SmallCellThreshold);
+internal sealed record ReportIndicator(int Slot, IndicatorDefinition Definition, string Description, IReadOnlyList<ReportCell> Cells, int SmallCellThreshold)
+{
+    public IndicatorStatistic Statistic => Definition.Kind;
+}
 
 /// <summary>One bar: a breakdown cell's estimate, interval, respondents, published value and flags. NaN becomes null.</summary>
 internal sealed record ReportCell(
@@ -64,6 +72,7 @@ internal sealed record ReportCell(
     double? CiLow,
     double? CiHigh,
     double? StandardError,
+    double? DesignEffect,
     long Respondents,
     double? Published,
     IReadOnlyList<string> Flags)
@@ -76,7 +85,7 @@ internal sealed record ReportCell(
     public static ReportCell From(FindingRow row, ReportBreakdown breakdown)
     {
         var e = row.Estimate;
-        return new ReportCell(row.CellKey, breakdown, row.CellLabel, Value(e.Estimate), Value(e.CiLow), Value(e.CiHigh), Value(e.StandardError), e.UnweightedDenominator, row.Published, row.Flags);
+        return new ReportCell(row.CellKey, breakdown, row.CellLabel, Value(e.Estimate), Value(e.CiLow), Value(e.CiHigh), Value(e.StandardError), Value(e.DesignEffect), e.UnweightedDenominator, row.Published, row.Flags);
     }
 
     private static double? Value(double v) => double.IsNaN(v) || double.IsInfinity(v) ? null : v;

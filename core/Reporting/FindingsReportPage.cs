@@ -50,6 +50,13 @@ internal static class FindingsReportPage
 
           function pct(v) { return v === null || v === undefined ? '–' : (v * 100).toFixed(1) + '%'; }
 
+          // Proportions read as percentages; means and totals in the item's own unit (docs/findings-method.md).
+          function formatter(statistic) {
+            if (statistic === 'mean') { return function (v) { return v === null || v === undefined ? '–' : v.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }; }
+            if (statistic === 'total') { return function (v) { return v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en'); }; }
+            return pct;
+          }
+
           // Small cells are hatched: still visible, visibly less trustworthy.
           function hatch(color) {
             var c = document.createElement('canvas');
@@ -78,7 +85,7 @@ internal static class FindingsReportPage
                   if (!point || point.y === null) { return; }
                   var top = point.yMax !== undefined && point.yMax !== null ? chart.scales.y.getPixelForValue(point.yMax) : bar.y;
                   ctx.fillStyle = d === 0 ? '#1d2733' : '#7a5a00';
-                  ctx.fillText(pct(point.y), bar.x, Math.min(top, bar.y) - 3);
+                  ctx.fillText((chart.canvas.formatValue || pct)(point.y), bar.x, Math.min(top, bar.y) - 3);
                 });
               });
               ctx.restore();
@@ -112,6 +119,12 @@ internal static class FindingsReportPage
             var published = indicator.cells.map(function (c) { return c.published === null ? { y: null } : { y: c.published }; });
             var fills = indicator.cells.map(function (c) { var color = data.colors[c.group % data.colors.length]; return c.small ? hatch(color) : color; });
             var borders = indicator.cells.map(function (c) { return data.colors[c.group % data.colors.length]; });
+            var format = formatter(indicator.statistic);
+            // Chart.js would call a function found in its options as a scriptable option; the label plugin finds it here.
+            canvas.formatValue = format;
+            var y = indicator.statistic === 'proportion'
+              ? { min: 0, max: 1, ticks: { stepSize: 0.2, callback: function (v) { return Math.round(v * 100) + '%'; } }, title: { display: true, text: 'Share of the denominator' } }
+              : { beginAtZero: true, ticks: { callback: function (v) { return format(v); } }, title: { display: true, text: indicator.statistic === 'mean' ? 'Mean per respondent' : 'Population total' } };
             var chart = new Chart(canvas, {
               type: 'barWithErrorBars',
               data: {
@@ -128,7 +141,7 @@ internal static class FindingsReportPage
                 maintainAspectRatio: false,
                 layout: { padding: { top: 18 } },
                 scales: {
-                  y: { min: 0, max: 1, ticks: { stepSize: 0.2, callback: function (v) { return Math.round(v * 100) + '%'; } }, title: { display: true, text: 'Share of the denominator' } },
+                  y: y,
                   x: { grid: { display: false }, ticks: { autoSkip: false, maxRotation: 0 } }
                 },
                 plugins: {
@@ -136,7 +149,7 @@ internal static class FindingsReportPage
                   tooltip: { callbacks: { label: function (item) {
                     var p = item.raw || {};
                     if (p.y === null || p.y === undefined) { return item.dataset.label + ': no value'; }
-                    return item.dataset.label + ': ' + pct(p.y) + (p.yMin !== undefined ? ' (' + pct(p.yMin) + '–' + pct(p.yMax) + ')' : '');
+                    return item.dataset.label + ': ' + format(p.y) + (p.yMin !== undefined ? ' (' + format(p.yMin) + '–' + format(p.yMax) + ')' : '');
                   } } }
                 }
               },

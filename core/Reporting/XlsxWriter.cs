@@ -13,7 +13,13 @@ internal enum XlsxFormat
 }
 
 /// <summary>One worksheet: a header row, then rows of string, long, double or null cells.</summary>
-internal sealed record XlsxSheet(string Name, IReadOnlyList<string> Header, IReadOnlyList<XlsxFormat> Formats, IReadOnlyList<object?[]> Rows);
+internal sealed record XlsxSheet(string Name, IReadOnlyList<string> Header, IReadOnlyList<XlsxFormat> Formats, IReadOnlyList<object?[]> Rows)
+{
+    /// <summary>A cell's own format (row index into <see cref="Rows"/>, column), or null for its column's <see cref="Formats"/>.</summary>
+    public Func<int, int, XlsxFormat?>? CellFormat { get; init; }
+
+    public XlsxFormat FormatOf(int row, int column) => CellFormat?.Invoke(row, column) ?? Formats[column];
+}
 
 /// <summary>
 /// Writes a small .xlsx workbook (Office Open XML, ECMA-376 SpreadsheetML): inline strings, numbers, a bold frozen
@@ -255,7 +261,8 @@ internal static class XlsxWriter
         w.WriteStartElement("cols", Main);
         for (var c = 0; c < sheet.Header.Count; c++)
         {
-            var widest = sheet.Rows.Select(r => Display(r[c], sheet.Formats[c]).Length).Append(sheet.Header[c].Length).Max();
+            var column = c;
+            var widest = sheet.Rows.Select((r, i) => Display(r[column], sheet.FormatOf(i, column)).Length).Append(sheet.Header[c].Length).Max();
             w.WriteStartElement("col", Main);
             w.WriteAttributeString("min", (c + 1).ToString(CultureInfo.InvariantCulture));
             w.WriteAttributeString("max", (c + 1).ToString(CultureInfo.InvariantCulture));
@@ -270,7 +277,8 @@ internal static class XlsxWriter
         Row(w, 1, sheet.Header.Cast<object?>().ToArray(), _ => HeaderStyle);
         for (var r = 0; r < sheet.Rows.Count; r++)
         {
-            Row(w, r + 2, sheet.Rows[r], c => sheet.Formats[c] == XlsxFormat.Percent ? PercentStyle : 0);
+            var row = r;
+            Row(w, r + 2, sheet.Rows[r], c => sheet.FormatOf(row, c) == XlsxFormat.Percent ? PercentStyle : 0);
         }
 
         w.WriteEndElement();

@@ -21,7 +21,7 @@ public sealed class FindingsExportTests(SampleRun sample)
 
     private static readonly string[] FactColumns =
     [
-        "run_id", "indicator_id", "breakdown_id", "cell_key", "estimate", "standard_error", "ci_low", "ci_high",
+        "run_id", "indicator_id", "breakdown_id", "cell_key", "estimate", "standard_error", "ci_low", "ci_high", "deff",
         "weighted_numerator", "weighted_denominator", "unweighted_n", "degrees_of_freedom", "published", "flags",
     ];
 
@@ -48,7 +48,8 @@ public sealed class FindingsExportTests(SampleRun sample)
         Assert.Equal(["findings", "run", "about"], document.WorkbookPart!.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Select(s => s.Name!.Value));
         var rows = ReadFirstSheet(xlsx);
         var title = sample.Pack.Indicators.Indicators[0].Title;
-        Assert.Contains(rows, r => Equals(r[2], title) && Equals(r[9], "All"));
+        var (titleColumn, labelColumn) = (FindingsExport.Columns.ToList().IndexOf("indicator_title"), FindingsExport.Columns.ToList().IndexOf("cell_label"));
+        Assert.Contains(rows, r => Equals(r[titleColumn], title) && Equals(r[labelColumn], "All"));
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public sealed class FindingsExportTests(SampleRun sample)
     }
 
     private static object? Parse(string column, string value) =>
-        column is "estimate" or "standard_error" or "ci_low" or "ci_high" or "weighted_numerator" or "weighted_denominator" or "published" or "unweighted_n" or "degrees_of_freedom" or "cell_code"
+        column is "estimate" or "standard_error" or "ci_low" or "ci_high" or "deff" or "weighted_numerator" or "weighted_denominator" or "published" or "unweighted_n" or "degrees_of_freedom" or "cell_code"
             ? double.Parse(value, CultureInfo.InvariantCulture)
             : value;
 

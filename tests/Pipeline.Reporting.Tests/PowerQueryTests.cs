@@ -20,7 +20,7 @@ public sealed class PowerQueryTests(SampleRun sample)
     /// <summary>Set to 1 to rewrite powerbi/curated/&lt;survey&gt;/*.pq from the pack (after a dictionary change).</summary>
     private const string UpdateVariable = "UPDATE_POWERBI_KIT";
 
-    public static TheoryData<string> FindingsTables => new() { "fact_findings", "dim_indicator", "dim_cell", "dim_run" };
+    public static TheoryData<string> FindingsTables => new() { "fact_findings", "dim_indicator", "dim_cell", "dim_run", "comparison" };
 
     public static TheoryData<string> QueryFiles
     {

@@ -38,4 +38,33 @@ public sealed class GeneratedExportTests
             Assert.True(Math.Abs(row.Estimate.Estimate - row.Published!.Value) <= 0.05, $"{indicator} {cell}: {row.Estimate.Estimate:P1} vs published {row.Published:P1}");
         }
     }
+
+    [Fact]
+    public async Task DefaultSample_ComparisonTable_ListsEveryPublishedFigureWithTheRecomputedEstimateAndItsCi()
+    {
+        await using var pipeline = await TestPipeline.LocalAsync(await TestPipeline.PeruPacksAsync());
+        var pack = pipeline.Get<SurveyPackCatalog>().Find(Survey)!;
+        var folder = Directory.CreateTempSubdirectory("generated-").FullName;
+        await new ExportGenerator().GenerateAsync(pack, new GeneratorOptions { Formats = ExportFormats.Dat, OutputFolder = folder }, default);
+        await pipeline.Get<IngestService>().IngestAsync(await pipeline.UploadAsync(Survey, Path.Combine(folder, "PERU_ALLIANCES.dat")));
+
+        var run = await pipeline.Get<FindingsService>().RecomputeAsync(pack);
+
+        var comparison = await pipeline.DownloadAsync(LakeZone.Findings, FindingsPaths.Table(Survey, run.Status.Record.RunId, "comparison"));
+        var rows = DuckDb.Query($"select indicator_id, cell_key, reference, published, estimate, ci_low, ci_high, unweighted_n, published_in_ci from read_parquet({DuckDb.Literal(comparison)})")
+            .ToDictionary(r => ((string)r[0]!, (string)r[1]!));
+        var published = pack.Indicators.Indicators.SelectMany(i => i.Published.Select(p => (Indicator: i, Cell: p.Key, Value: p.Value))).ToList();
+        Assert.NotEmpty(published);
+        Assert.Equal(published.Count, rows.Count);
+        foreach (var (indicator, cell, value) in published)
+        {
+            Assert.True(rows.TryGetValue((indicator.Id, cell), out var row), $"{indicator.Id} {cell} (published {value}) has no row in the comparison table");
+            Assert.Equal(indicator.Reference, row![2]);
+            Assert.Equal(value, Convert.ToDouble(row[3], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(row[4] is double && row[5] is double && row[6] is double, $"{indicator.Id} {cell}: no estimate or interval");
+            Assert.InRange((double)row[4]!, (double)row[5]!, (double)row[6]!);
+            Assert.True(Convert.ToInt64(row[7], System.Globalization.CultureInfo.InvariantCulture) > 0);
+            Assert.Contains(row[8], new object[] { "yes", "no" });
+        }
+    }
 }
