@@ -3,7 +3,8 @@ using Pipeline.Core.Packs;
 namespace Pipeline.Core.Findings;
 
 /// <summary>
-/// One published figure value next to its recomputed estimate: <see cref="PublishedInCi"/> says whether the printed
+/// One published figure value (<see cref="Source"/> "report", or an external benchmark such as "ENA 2019") next to its
+/// recomputed estimate: <see cref="PublishedInCi"/> says whether the printed
 /// value lies inside the confidence interval (null when there is no estimate), <see cref="Difference"/> is estimate −
 /// published in the statistic's unit (a proportion's difference is a fraction: 0.05 = 5 points).
 /// </summary>
@@ -11,6 +12,7 @@ public sealed record ComparisonRow(
     string IndicatorId,
     string Title,
     string Reference,
+    string Source,
     IndicatorStatistic Statistic,
     string BreakdownId,
     string CellKey,
@@ -38,6 +40,9 @@ public sealed record ComparisonRow(
 /// </summary>
 public static class FindingsComparison
 {
+    /// <summary>The source of the values the report itself printed.</summary>
+    public const string ReportSource = "report";
+
     public static IReadOnlyList<ComparisonRow> Rows(SurveyPack pack, IReadOnlyList<FindingRow> rows)
     {
         ArgumentNullException.ThrowIfNull(pack);
@@ -46,19 +51,21 @@ public static class FindingsComparison
         var comparison = new List<ComparisonRow>();
         foreach (var indicator in pack.Indicators.Indicators)
         {
-            foreach (var (cell, published) in indicator.Published)
+            var values = indicator.Published.Select(p => (Source: ReportSource, Cell: p.Key, Value: p.Value))
+                .Concat(indicator.Benchmarks.SelectMany(b => b.Value.Select(v => (Source: b.Key, Cell: v.Key, Value: v.Value))));
+            foreach (var (source, cell, published) in values)
             {
                 if (byCell.TryGetValue((indicator.Id.ToUpperInvariant(), cell.Trim().ToUpperInvariant()), out var row))
                 {
                     var e = row.Estimate;
                     comparison.Add(new ComparisonRow(
-                        indicator.Id, indicator.Title, indicator.Reference, e.Statistic, row.BreakdownId, row.CellKey, row.CellLabel, published,
+                        indicator.Id, indicator.Title, indicator.Reference, source, e.Statistic, row.BreakdownId, row.CellKey, row.CellLabel, published,
                         e.Estimate, e.StandardError, e.CiLow, e.CiHigh, e.UnweightedDenominator, row.Flags));
                 }
                 else
                 {
                     comparison.Add(new ComparisonRow(
-                        indicator.Id, indicator.Title, indicator.Reference, indicator.Kind, cell.Split('=')[0].Trim(), cell.Trim(), cell.Trim(), published,
+                        indicator.Id, indicator.Title, indicator.Reference, source, indicator.Kind, cell.Split('=')[0].Trim(), cell.Trim(), cell.Trim(), published,
                         double.NaN, double.NaN, double.NaN, double.NaN, 0, [ComparisonRow.FlagUnknownCell]));
                 }
             }

@@ -149,14 +149,9 @@ internal sealed class FindingsComputation
         yield return (All, null, All, "All");
         foreach (var b in indicator.Breakdowns)
         {
-            var item = _pack.Dictionary.FindItem(Breakdown(b).Item)!;
-            foreach (var value in item.PrimaryValueSet?.Values ?? [])
+            foreach (var (code, label) in _pack.CodeLabels(Breakdown(b).Item))
             {
-                foreach (var pair in value.Pairs.Where(p => p.To is null))
-                {
-                    var code = long.Parse(pair.From, CultureInfo.InvariantCulture);
-                    yield return (b, code, $"{b}={code}", value.Label);
-                }
+                yield return (b, code, $"{b}={code.ToString(CultureInfo.InvariantCulture)}", label);
             }
         }
     }

@@ -33,7 +33,7 @@ internal sealed class FindingsTables(ILakeStore lake)
     /// <summary>The comparison table's columns: what the report printed, what the run recomputed, whether they agree.</summary>
     public static IReadOnlyList<TableColumn> ComparisonColumns { get; } =
     [
-        new("run_id", ColumnKind.Text), new("indicator_id", ColumnKind.Text), new("title", ColumnKind.Text), new("reference", ColumnKind.Text), new("statistic", ColumnKind.Text),
+        new("run_id", ColumnKind.Text), new("indicator_id", ColumnKind.Text), new("title", ColumnKind.Text), new("reference", ColumnKind.Text), new("source", ColumnKind.Text), new("statistic", ColumnKind.Text),
         new("breakdown_id", ColumnKind.Text), new("cell_key", ColumnKind.Text), new("cell_label", ColumnKind.Text), new("published", ColumnKind.Real),
         new("estimate", ColumnKind.Real), new("standard_error", ColumnKind.Real), new("ci_low", ColumnKind.Real), new("ci_high", ColumnKind.Real),
         new("unweighted_n", ColumnKind.Integer), new("published_in_ci", ColumnKind.Text), new("difference", ColumnKind.Real), new("flags", ColumnKind.Text),
@@ -62,7 +62,7 @@ internal sealed class FindingsTables(ILakeStore lake)
 
         await WriteTableAsync(pack.Id, run.RunId, "comparison", ComparisonColumns, metadata, FindingsComparison.Rows(pack, rows).Select(c => new[]
         {
-            Text(run.RunId), Text(c.IndicatorId), Text(c.Title), Text(c.Reference), Text(c.Statistic.Name()), Text(c.BreakdownId), Text(c.CellKey), Text(c.CellLabel),
+            Text(run.RunId), Text(c.IndicatorId), Text(c.Title), Text(c.Reference), Text(c.Source), Text(c.Statistic.Name()), Text(c.BreakdownId), Text(c.CellKey), Text(c.CellLabel),
             CellValue.OfReal(c.Published), Real(c.Estimate), Real(c.StandardError), Real(c.CiLow), Real(c.CiHigh), CellValue.OfInteger(c.UnweightedN),
             c.PublishedInCi is { } inside ? Text(inside ? "yes" : "no") : CellValue.Null, Real(c.Difference), Text(string.Join(',', c.Flags)),
         }), cancellationToken).ConfigureAwait(false);

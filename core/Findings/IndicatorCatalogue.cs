@@ -11,10 +11,23 @@ public sealed class IndicatorCatalogue
 
     public List<IndicatorDefinition> Indicators { get; set; } = [];
 
-    /// <summary>Checks every name against the dictionary; throws <see cref="SurveyPackException"/> naming the indicator and the problem.</summary>
-    public void Check(DataDictionary dictionary, string path)
+    /// <summary>
+    /// Checks every name against the dictionary, and the columns cleaning adds to each record (<paramref name="addedNames"/>:
+    /// derived columns, case variables such as a producer size); throws <see cref="SurveyPackException"/> naming the
+    /// indicator and the problem.
+    /// </summary>
+    public void Check(DataDictionary dictionary, string path, Func<string, IEnumerable<string>>? addedNames = null)
     {
         ArgumentNullException.ThrowIfNull(dictionary);
+        var added = dictionary.Records.SelectMany(r => addedNames?.Invoke(r.Name) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        void RequireItem(DataDictionary d, string item, string p, string where)
+        {
+            if (!added.Contains(item))
+            {
+                IndicatorCatalogue.RequireItem(d, item, p, where);
+            }
+        }
+
         var breakdownIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var b in Breakdowns)
         {
@@ -171,6 +184,12 @@ public sealed class IndicatorDefinition
     /// unit. Each one gets a row of the run's comparison table.
     /// </summary>
     public Dictionary<string, double> Published { get; set; } = [];
+
+    /// <summary>
+    /// External benchmarks the report sets beside the figure, by source then cell, e.g. {"ENA 2019": {all: 0.35}}. They
+    /// appear in the comparison table with their source, next to the recomputed estimate.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, double>> Benchmarks { get; set; } = [];
 }
 
 public sealed class UniverseCondition

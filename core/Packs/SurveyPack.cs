@@ -54,6 +54,33 @@ public sealed class SurveyPack
     /// <summary>SHA-256 over the pack's files: findings are recomputed when the pack changes.</summary>
     public string ContentHash { get; }
 
+    /// <summary>
+    /// The labelled codes of a curated column: a dictionary item's single codes (first value set) or a case variable's
+    /// <c>labels</c> from cleaning.yaml. Empty when the column has none.
+    /// </summary>
+    public IReadOnlyList<(long Code, string Label)> CodeLabels(string column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        if (Cleaning.CaseVariables.FirstOrDefault(v => string.Equals(v.Name, column, StringComparison.OrdinalIgnoreCase)) is { } variable)
+        {
+            return variable.Labels.OrderBy(l => l.Key).Select(l => (l.Key, l.Value)).ToList();
+        }
+
+        var codes = new List<(long, string)>();
+        foreach (var value in Dictionary.FindItem(column)?.PrimaryValueSet?.Values ?? [])
+        {
+            foreach (var pair in value.Pairs.Where(p => p.To is null))
+            {
+                if (long.TryParse(pair.From.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
+                {
+                    codes.Add((code, value.Label));
+                }
+            }
+        }
+
+        return codes;
+    }
+
     /// <summary>True when the item must not reach the curated lake in clear.</summary>
     public bool IsPersonal(string item) =>
         Manifest.PersonalData.Drop.Contains(item, StringComparer.OrdinalIgnoreCase) ||
@@ -102,9 +129,6 @@ public sealed class SurveyPack
         }
 
         var strata = await ReadStrataAsync(Resolve(folder, manifest.Design.Strata, manifestPath, "design.strata"), manifest.Design.StratumItems, cancellationToken).ConfigureAwait(false);
-        var indicatorsPath = Resolve(folder, manifest.Indicators, manifestPath, "indicators");
-        var indicators = await ReadYamlAsync<IndicatorCatalogue>(indicatorsPath, cancellationToken).ConfigureAwait(false);
-        indicators.Check(dictionary, indicatorsPath);
         var cleaning = new CleaningCatalogue();
         Gazetteer? gazetteer = null;
         if (manifest.Cleaning is { Length: > 0 })
@@ -118,6 +142,9 @@ public sealed class SurveyPack
             }
         }
 
+        var indicatorsPath = Resolve(folder, manifest.Indicators, manifestPath, "indicators");
+        var indicators = await ReadYamlAsync<IndicatorCatalogue>(indicatorsPath, cancellationToken).ConfigureAwait(false);
+        indicators.Check(dictionary, indicatorsPath, record => cleaning.AddedNames(dictionary, record));
         var rules = new RuleCatalogue();
         if (manifest.Rules is { Length: > 0 })
         {

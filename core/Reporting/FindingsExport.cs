@@ -40,7 +40,7 @@ public static class FindingsExport
         ArgumentNullException.ThrowIfNull(run);
         return WriteCsvAsync(ComparisonColumns, FindingsComparison.Rows(pack, rows).Select(c => new object?[]
         {
-            run.RunId, c.IndicatorId, c.Title, c.Reference, c.Statistic.Name(), c.BreakdownId, c.CellKey, c.CellLabel, c.Published,
+            run.RunId, c.IndicatorId, c.Title, c.Reference, c.Source, c.Statistic.Name(), c.BreakdownId, c.CellKey, c.CellLabel, c.Published,
             Real(c.Estimate), Real(c.StandardError), Real(c.CiLow), Real(c.CiHigh), c.UnweightedN, c.PublishedInCi is { } inside ? (inside ? "yes" : "no") : null,
             Real(c.Difference), string.Join(',', c.Flags),
         }), output, cancellationToken);

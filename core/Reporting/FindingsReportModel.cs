@@ -50,8 +50,8 @@ internal sealed record FindingsReportModel(IReadOnlyList<ReportIndicator> Indica
 
     private static string Codes(SurveyPack pack, string item, IEnumerable<long> codes)
     {
-        var valueSet = pack.Dictionary.FindItem(item)?.PrimaryValueSet;
-        return string.Join(" or ", codes.Select(c => valueSet?.LabelOf(c) is { } label ? $"{c.ToString(CultureInfo.InvariantCulture)} ({label})" : c.ToString(CultureInfo.InvariantCulture)));
+        var labels = pack.CodeLabels(item);
+        return string.Join(" or ", codes.Select(c => labels.FirstOrDefault(l => l.Code == c).Label is { } label ? $"{c.ToString(CultureInfo.InvariantCulture)} ({label})" : c.ToString(CultureInfo.InvariantCulture)));
     }
 }
 

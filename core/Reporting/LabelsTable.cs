@@ -47,6 +47,15 @@ public static class LabelsTable
                     }
                 }
             }
+
+            // Case variables of cleaning.yaml with value labels (e.g. PRODUCER_SIZE) are columns of the level-1 record.
+            foreach (var variable in Cleaning.CleaningCatalogue.IsMain(pack.Dictionary, record.Name) ? pack.Cleaning.CaseVariables : [])
+            {
+                foreach (var (code, label) in variable.Labels.OrderBy(l => l.Key))
+                {
+                    yield return new LabelRow(record.Name, variable.Name, code.ToString(CultureInfo.InvariantCulture), label);
+                }
+            }
         }
     }
 

@@ -51,8 +51,11 @@ public sealed class GeneratedExportTests
         var run = await pipeline.Get<FindingsService>().RecomputeAsync(pack);
 
         var comparison = await pipeline.DownloadAsync(LakeZone.Findings, FindingsPaths.Table(Survey, run.Status.Record.RunId, "comparison"));
-        var rows = DuckDb.Query($"select indicator_id, cell_key, reference, published, estimate, ci_low, ci_high, unweighted_n, published_in_ci from read_parquet({DuckDb.Literal(comparison)})")
+        var rows = DuckDb.Query($"select indicator_id, cell_key, reference, published, estimate, ci_low, ci_high, unweighted_n, published_in_ci from read_parquet({DuckDb.Literal(comparison)}) where source = 'report'")
             .ToDictionary(r => ((string)r[0]!, (string)r[1]!));
+        var benchmarks = pack.Indicators.Indicators.Sum(i => i.Benchmarks.Sum(b => b.Value.Count));
+        Assert.True(benchmarks > 0);
+        Assert.Equal(benchmarks, DuckDb.Scalar<long>($"select count(*) from read_parquet({DuckDb.Literal(comparison)}) where source in ('ENA 2019', 'ENAHO 2021') and estimate is not null"));
         var published = pack.Indicators.Indicators.SelectMany(i => i.Published.Select(p => (Indicator: i, Cell: p.Key, Value: p.Value))).ToList();
         Assert.NotEmpty(published);
         Assert.Equal(published.Count, rows.Count);

@@ -88,7 +88,7 @@ public sealed class CaseChecksTests
         var row = result.Curated("PARTICIPANT_REC", "PRODUCER_SIZE, ALLIANCE_CROP_KG, OTHER_CROPS, N_CROPS, YEARS_IN_ALLIANCE, _stratum, _weight").Single();
         Assert.Equal(size, (long)row[0]!);
         Assert.Equal(double.Parse(kg, CultureInfo.InvariantCulture), (double)row[1]!, 9);
-        Assert.Equal((2L, 3L, 3L), ((long)row[2]!, (long)row[3]!, (long)row[4]!)); // two other crops; 2022 − 2019
+        Assert.Equal((2L, 3L, 4L), ((long)row[2]!, (long)row[3]!, (long)row[4]!)); // two other crops; 2019 to 2022 counted inclusively
         var (stratum, weight) = alliance == "1" ? ("coffee-san-martin", 4154.0 / 155) : ("cacao-san-martin", 9037.0 / 157);
         Assert.Equal(stratum, row[5]);
         Assert.Equal(weight, (double)row[6]!, 12);
