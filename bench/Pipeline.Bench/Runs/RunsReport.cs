@@ -132,10 +132,12 @@ internal sealed class RunsReport(RunsSettings settings)
         var os = ReadField("/etc/os-release", "PRETTY_NAME", '=')?.Trim('"') ?? RuntimeInformation.OSDescription;
         return
         [
-            $"Machine: {Environment.ProcessorCount} logical cores ({cpu}), {memory} RAM, {os}, {RuntimeInformation.OSDescription}",
+            $"Machine: {Environment.ProcessorCount} logical cores ({cpu}), {memory} RAM, {os}, kernel {Kernel()}",
             $"Runtime: {RuntimeInformation.FrameworkDescription}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, Release; DuckDB {DuckDbVersion()} (DuckDB.NET.Data.Full)",
         ];
     }
+
+    private static string Kernel() => File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : RuntimeInformation.OSDescription;
 
     private static string DuckDbVersion()
     {
