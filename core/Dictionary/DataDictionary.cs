@@ -86,18 +86,10 @@ public sealed record ValueSetEntry(string Label, IReadOnlyList<ValueRange> Pairs
 /// <summary>A code (<see cref="To"/> null) or an inclusive range, as written in the dictionary.</summary>
 public sealed record ValueRange(string From, string? To)
 {
-    public bool ContainsNumber(decimal value)
-    {
-        if (!NumberText.TryParseDecimal(From, out var from))
-        {
-            return false;
-        }
+    // Parsed once: validation asks for every numeric cell. Derived from From and To only, so equality is unchanged.
+    private readonly decimal? _from = NumberText.TryParseDecimal(From, out var f) ? f : null;
+    private readonly decimal? _to = To is not null && NumberText.TryParseDecimal(To, out var t) ? t : null;
 
-        if (To is null)
-        {
-            return value == from;
-        }
-
-        return NumberText.TryParseDecimal(To, out var to) && value >= from && value <= to;
-    }
+    public bool ContainsNumber(decimal value) =>
+        _from is { } from && (To is null ? value == from : _to is { } to && value >= from && value <= to);
 }

@@ -1,4 +1,6 @@
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Parquet;
 using Parquet.Schema;
 using Pipeline.Core.Ingest;
@@ -9,7 +11,9 @@ namespace Pipeline.Core.Findings;
 /// <summary>
 /// The current view of one curated record: the rows of every upload published in the current-view manifest, where a
 /// case loaded again by a later upload replaces the earlier version (latest upload wins per case key). Streams row
-/// group by row group; holds the set of case keys seen (about 50 bytes per case), not the rows.
+/// group by row group. To apply "latest wins" it keeps the 64-bit XxHash of each case key seen (about 24 bytes per case
+/// in a hash set; two keys colliding, about 3 in 10^8 at a million cases, would hide one case) — but only when more
+/// than one upload holds the record: a view of one upload needs no set, and its memory does not grow with the cases.
 /// </summary>
 public sealed class CuratedView(ILakeStore lake)
 {
@@ -22,7 +26,8 @@ public sealed class CuratedView(ILakeStore lake)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(items);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var holders = manifest.Uploads.Count(upload => upload.Records.ContainsKey(record));
+        HashSet<ulong>? seen = holders > 1 ? [] : null;
         for (var u = manifest.Uploads.Count - 1; u >= 0; u--)
         {
             if (!manifest.Uploads[u].Records.TryGetValue(record, out var path))
@@ -53,7 +58,7 @@ public sealed class CuratedView(ILakeStore lake)
 
                 for (var r = 0; r < rows; r++)
                 {
-                    if (!seen.Add(keys[r]))
+                    if (seen is not null && !seen.Add(XxHash64.HashToUInt64(MemoryMarshal.AsBytes(keys[r].AsSpan()))))
                     {
                         continue;
                     }

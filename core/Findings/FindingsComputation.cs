@@ -16,6 +16,7 @@ internal sealed class FindingsComputation
     private readonly Dictionary<string, List<string>> _itemsByRecord = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, long[]> _sampleSizeByRecord = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<(string Indicator, string Breakdown, long? Code), Cell> _cells = [];
+    private readonly Dictionary<string, IndicatorPlan[]> _plans = new(StringComparer.OrdinalIgnoreCase);
     private long _outsideDesign;
 
     public FindingsComputation(SurveyPack pack, double confidence)
@@ -71,18 +72,17 @@ internal sealed class FindingsComputation
         }
 
         sizes[h]++;
-        foreach (var indicator in _pack.Indicators.Indicators.Where(i => string.Equals(i.Record, record, StringComparison.OrdinalIgnoreCase)))
+        foreach (var plan in PlansOf(record, items))
         {
-            if (Contribution(indicator, items, values) is not { } y)
+            if (Contribution(plan, values) is not { } y)
             {
                 continue; // contributes zeros: the case still counts in n_h (full-design domain estimation)
             }
 
-            _cells[(indicator.Id, All, null)].Add(h, y, 1.0);
-            foreach (var b in indicator.Breakdowns)
+            plan.All.Add(h, y, 1.0);
+            foreach (var (index, cells) in plan.Breakdowns)
             {
-                var cellCode = values.Code(items.IndexOf(Breakdown(b).Item));
-                if (cellCode is not null && _cells.TryGetValue((indicator.Id, b, cellCode), out var cell))
+                if (values.Code(index) is { } cellCode && cells.TryGetValue(cellCode, out var cell))
                 {
                     cell.Add(h, y, 1.0);
                 }
@@ -91,17 +91,44 @@ internal sealed class FindingsComputation
     }
 
     /// <summary>
+    /// The indicators of a record with their columns and cells looked up once: <see cref="Add"/> runs per case (a
+    /// measured hot path, docs/performance.md), so it indexes arrays instead of searching names.
+    /// </summary>
+    private IndicatorPlan[] PlansOf(string record, List<string> items)
+    {
+        if (_plans.TryGetValue(record, out var plans))
+        {
+            return plans;
+        }
+
+        plans = _pack.Indicators.Indicators.Where(i => string.Equals(i.Record, record, StringComparison.OrdinalIgnoreCase)).Select(i => new IndicatorPlan(
+            i,
+            items.IndexOf(i.Item),
+            i.Universe.Select(u => (items.IndexOf(u.Item), u.In.ToHashSet())).ToArray(),
+            _cells[(i.Id, All, null)],
+            i.Breakdowns.Select(b => (items.IndexOf(Breakdown(b).Item), _cells.Where(c => c.Key.Indicator == i.Id && c.Key.Breakdown == b && c.Key.Code is not null).ToDictionary(c => c.Key.Code!.Value, c => c.Value))).ToArray())).ToArray();
+        _plans[record] = plans;
+        return plans;
+    }
+
+    private sealed record IndicatorPlan(IndicatorDefinition Indicator, int Item, (int Index, HashSet<long> In)[] Universe, Cell All, (int Index, Dictionary<long, Cell> Cells)[] Breakdowns);
+
+    /// <summary>
     /// y of a case in the indicator's denominator (1 or 0 for a proportion, the item's value for a mean or a total), or
     /// null when the case is not in the denominator: outside the universe, blank without <c>blankAs</c>, or an excluded code.
     /// </summary>
-    private static double? Contribution(IndicatorDefinition indicator, List<string> items, CuratedRow values)
+    private static double? Contribution(IndicatorPlan plan, CuratedRow values)
     {
-        if (!InUniverse(indicator, items, values))
+        foreach (var (universeIndex, allowed) in plan.Universe)
         {
-            return null;
+            if (values.Code(universeIndex) is not { } v || !allowed.Contains(v))
+            {
+                return null;
+            }
         }
 
-        var index = items.IndexOf(indicator.Item);
+        var indicator = plan.Indicator;
+        var index = plan.Item;
         if (indicator.Kind == IndicatorStatistic.Proportion)
         {
             return (values.Code(index) ?? indicator.BlankAs) is { } code && !indicator.ExcludeFromDenominator.Contains(code)
@@ -189,9 +216,6 @@ internal sealed class FindingsComputation
 
         return -1;
     }
-
-    private static bool InUniverse(IndicatorDefinition indicator, List<string> items, CuratedRow values) =>
-        indicator.Universe.All(c => values.Code(items.IndexOf(c.Item)) is { } v && c.In.Contains(v));
 
     private BreakdownDefinition Breakdown(string id) =>
         _pack.Indicators.Breakdowns.First(b => string.Equals(b.Id, id, StringComparison.OrdinalIgnoreCase));

@@ -19,6 +19,8 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     private readonly long?[][] _integers;
     private readonly double?[][] _reals;
     private readonly string?[][] _texts;
+    private readonly int _rowsPerGroup;
+    private bool _allocated;
     private int _buffered;
     private bool _completed;
 
@@ -30,10 +32,12 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         _tempPath = tempPath;
         _file = file;
         _writer = writer;
-        var rows = options.RowGroupRows;
-        _integers = columns.Select(c => c.Kind is ColumnKind.Integer or ColumnKind.Timestamp ? new long?[rows] : []).ToArray();
-        _reals = columns.Select(c => c.Kind == ColumnKind.Real ? new double?[rows] : []).ToArray();
-        _texts = columns.Select(c => c.Kind == ColumnKind.Text ? new string?[rows] : []).ToArray();
+        // The buffers are allocated on the first row: a table that stays empty (the rejected rows of a clean upload)
+        // costs nothing.
+        _rowsPerGroup = options.RowsPerGroup(columns.Count);
+        _integers = new long?[columns.Count][];
+        _reals = new double?[columns.Count][];
+        _texts = new string?[columns.Count][];
     }
 
     public IReadOnlyList<TableColumn> Columns => _columns;
@@ -67,6 +71,11 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             throw new ArgumentException($"Row has {row.Length} cells; the table has {_columns.Count} columns.", nameof(row));
         }
 
+        if (!_allocated)
+        {
+            Allocate(_rowsPerGroup);
+        }
+
         var cells = row.Span;
         for (var c = 0; c < cells.Length; c++)
         {
@@ -88,7 +97,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
         _buffered++;
         RowCount++;
-        if (_buffered == _options.RowGroupRows)
+        if (_buffered == _rowsPerGroup)
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -112,8 +121,25 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         return new NonClosingStream(_file);
     }
 
+    private void Allocate(int rows)
+    {
+        for (var c = 0; c < _columns.Count; c++)
+        {
+            _integers[c] = _columns[c].Kind is ColumnKind.Integer or ColumnKind.Timestamp ? new long?[rows] : [];
+            _reals[c] = _columns[c].Kind == ColumnKind.Real ? new double?[rows] : [];
+            _texts[c] = _columns[c].Kind == ColumnKind.Text ? new string?[rows] : [];
+        }
+
+        _allocated = rows > 0;
+    }
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (!_allocated)
+        {
+            Allocate(0); // an empty table: zero-length buffers for its one empty row group
+        }
+
         using var group = _writer.CreateRowGroup();
         for (var c = 0; c < _columns.Count; c++)
         {
@@ -212,10 +238,20 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 public sealed class ParquetTableOptions
 {
     /// <summary>
-    /// Rows per row group. Default 100,000: large enough for efficient column chunks in Power BI, Spark and DuckDB,
-    /// small enough that the column buffers stay a few tens of MB whatever the upload size. Memory grows linearly with it.
+    /// Most rows per row group. Default 100,000: large enough for efficient column chunks in Power BI, Spark and DuckDB.
+    /// A wide table gets fewer rows per group (see <see cref="MaxBufferedCells"/>). Memory grows linearly with it.
     /// </summary>
     public int RowGroupRows { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most cells (rows × columns) a table buffers before it writes a row group. Default 1,000,000, about 16 MB of
+    /// buffers: a 300-column record gets row groups of about 3,300 rows, a 20-column one of 50,000. Raising it makes
+    /// bigger row groups of wide tables and more memory per open table (an upload has two per record type).
+    /// </summary>
+    public int MaxBufferedCells { get; set; } = 1_000_000;
+
+    /// <summary>The rows per row group for a table of <paramref name="columns"/> columns: at least 1,000 (or <see cref="RowGroupRows"/> if less).</summary>
+    public int RowsPerGroup(int columns) => Math.Min(RowGroupRows, Math.Max(Math.Min(1_000, RowGroupRows), MaxBufferedCells / Math.Max(columns, 1)));
 
     /// <summary>Default Snappy: what Spark, DuckDB and Power BI read fastest; Zstd gives smaller files for more CPU.</summary>
     public CompressionMethod Compression { get; set; } = CompressionMethod.Snappy;

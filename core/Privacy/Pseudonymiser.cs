@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,7 +26,10 @@ public sealed class PseudonymisationOptions
 /// </summary>
 public sealed class Pseudonymiser
 {
+    /// <summary>Distinct values remembered (surveyors, supervisors: a few dozen per survey); beyond it, computed each time.</summary>
+    private const int CacheLimit = 10_000;
     private readonly byte[] _key;
+    private readonly ConcurrentDictionary<string, string> _cache = new(StringComparer.Ordinal);
 
     public Pseudonymiser(string key)
     {
@@ -37,9 +41,26 @@ public sealed class Pseudonymiser
         _key = Encoding.UTF8.GetBytes(key);
     }
 
+    /// <summary>The pseudonym of <paramref name="value"/>. Cached per distinct value: ingest asks for the same few names on every row.</summary>
     public string Pseudonym(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (_cache.TryGetValue(value, out var known))
+        {
+            return known;
+        }
+
+        var pseudonym = Compute(value);
+        if (_cache.Count < CacheLimit)
+        {
+            _cache.TryAdd(value, pseudonym);
+        }
+
+        return pseudonym;
+    }
+
+    private string Compute(string value)
+    {
         var normalised = string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
         var mac = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(normalised));
         return "P-" + Convert.ToHexStringLower(mac.AsSpan(0, 8));

@@ -29,6 +29,8 @@ public sealed class QualityStats(QualityManifest manifest)
 
     public long OtherSpecifyTotal { get; private set; }
 
+    private readonly Dictionary<string, (string?[] Keys, SortedDictionary<long, long>?[] Tables)> _marginalTables = new(StringComparer.Ordinal);
+
     /// <summary>How the upload's text was decoded ("utf-8", "windows-1252"), or null for binary formats.</summary>
     public string? TextEncoding { get; set; }
 
@@ -64,6 +66,7 @@ public sealed class QualityStats(QualityManifest manifest)
         }
 
         long answered = 0, dontKnow = 0;
+        var marginals = MarginalTablesOf(layout);
         for (var c = 0; c < layout.Columns.Count; c++)
         {
             var column = layout.Columns[c];
@@ -78,12 +81,17 @@ public sealed class QualityStats(QualityManifest manifest)
                 continue;
             }
 
-            if (column.Kind == ColumnKind.Integer && !column.IsId && column.Item.PrimaryValueSet is { } set && set.Values.Count <= manifest.MaxMarginalCodes && set.Values.All(v => v.Pairs.All(p => p.To is null)))
+            if (marginals.Keys[c] is { } key)
             {
-                var key = $"{record}.{column.Name}";
-                if (!Marginals.TryGetValue(key, out var table))
+                var table = marginals.Tables[c];
+                if (table is null)
                 {
-                    Marginals[key] = table = [];
+                    if (!Marginals.TryGetValue(key, out table))
+                    {
+                        Marginals[key] = table = [];
+                    }
+
+                    marginals.Tables[c] = table;
                 }
 
                 table[cell.Integer] = table.GetValueOrDefault(cell.Integer) + 1;
@@ -118,6 +126,32 @@ public sealed class QualityStats(QualityManifest manifest)
                 stats.DurationsMinutes.Add(minutes);
             }
         }
+    }
+
+    /// <summary>
+    /// Per column of the layout, the key of its frequency table when the column gets one (a coded integer item with at
+    /// most MaxMarginalCodes single codes), else null. Worked out once per record: the hot path only indexes an array.
+    /// </summary>
+    private (string?[] Keys, SortedDictionary<long, long>?[] Tables) MarginalTablesOf(RecordLayout layout)
+    {
+        if (_marginalTables.TryGetValue(layout.Record.Name, out var known))
+        {
+            return known;
+        }
+
+        var tables = new string?[layout.Columns.Count];
+        for (var c = 0; c < tables.Length; c++)
+        {
+            var column = layout.Columns[c];
+            if (column.Kind == ColumnKind.Integer && !column.IsId && column.Privacy == PersonalData.None && column.Item.PrimaryValueSet is { } set && set.Values.Count <= manifest.MaxMarginalCodes && set.Values.All(v => v.Pairs.All(p => p.To is null)))
+            {
+                tables[c] = $"{layout.Record.Name}.{column.Name}";
+            }
+        }
+
+        known = (tables, new SortedDictionary<long, long>?[tables.Length]);
+        _marginalTables[layout.Record.Name] = known;
+        return known;
     }
 
     /// <summary>Issues found once the whole upload was read (case rules, structure, outliers).</summary>
