@@ -91,7 +91,7 @@ internal static class PipelineTasks
         {
             await foreach (var values in new CuratedView(lake).ReadAsync(manifest, record, ItemsOf(pack, record), cancellationToken))
             {
-                cases += values.Length > 0 ? 1 : 0;
+                cases += values.Count > 0 ? 1 : 0;
             }
         }
 
