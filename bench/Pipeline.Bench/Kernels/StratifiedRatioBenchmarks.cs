@@ -4,7 +4,7 @@ using Pipeline.Core.Findings;
 namespace Pipeline.Bench.Kernels;
 
 /// <summary>
-/// One cell's estimate from its per-stratum sums (<see cref="StratifiedRatio.Estimate"/>): ratio, linearised variance,
+/// One cell's estimate from its per-stratum sums (<c>StratifiedRatio.Estimate</c>): ratio, linearised variance,
 /// logit CI with a Student t quantile. A findings run calls it once per indicator × cell, whatever the number of cases.
 /// </summary>
 public class StratifiedRatioBenchmarks
