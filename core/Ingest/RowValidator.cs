@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Globalization;
 using System.Text;
 using Pipeline.Core.Cleaning;
@@ -15,7 +17,8 @@ public sealed class RowValidator
 {
     private const string Masked = "«personal data»";
     private readonly RecordLayout _layout;
-    private readonly Dictionary<string, long> _firstRowOfCase = new(StringComparer.Ordinal);
+    // 64-bit hashes of the keys seen (XxHash64): 16 bytes an entry instead of a string each, for a million cases.
+    private readonly Dictionary<ulong, long> _firstRowOfCase = [];
     private readonly RecordRules _rules;
     private readonly RecordCleaner? _cleaner;
 
@@ -90,14 +93,15 @@ public sealed class RowValidator
         {
             // One record per node of the record's level: the case for level-1 records, the level's unit below that.
             var nodeKey = KeyOf(cells, _layout.IdColumns);
-            if (_firstRowOfCase.TryGetValue(nodeKey, out var first))
+            var nodeHash = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(nodeKey.AsSpan()));
+            if (_firstRowOfCase.TryGetValue(nodeHash, out var first))
             {
                 issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Join('+', _layout.IdColumns.Select(i => _layout.Columns[i].Name)), nodeKey, Rules.DuplicateCase, IssueSeverity.Error, $"ID {nodeKey} already appears at row {first}; it has one {_layout.Record.Name} record."));
                 hasError = true;
             }
             else
             {
-                _firstRowOfCase.Add(nodeKey, row.Row);
+                _firstRowOfCase.Add(nodeHash, row.Row);
             }
         }
 

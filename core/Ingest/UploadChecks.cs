@@ -28,8 +28,8 @@ internal sealed class UploadChecks
     private readonly List<(RuleDefinition Rule, RuleExpression? When, RuleExpression Check)> _caseRules;
     private readonly Dictionary<string, List<OutlierCheckState>> _outliersByRecord = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _caseIndex = new(StringComparer.Ordinal);
-    private readonly List<CaseState> _cases = [];
-    private readonly List<double> _sums = [];
+    private readonly ChunkedArray<CaseState> _cases = new(default);
+    private readonly ChunkedArray<double> _sums = new(double.NaN);
     private readonly List<string> _reasons = [];
     private uint _recordsInUpload;
 
@@ -86,7 +86,15 @@ internal sealed class UploadChecks
     }
 
     /// <summary>Cases rejected so far (by a row error, structure or a case rule).</summary>
-    public long RejectedCases => _cases.Count(c => c.Rejected);
+    public long RejectedCases => Cases().Count(c => c.Rejected);
+
+    private IEnumerable<CaseState> Cases()
+    {
+        for (var i = 0L; i < _cases.Count; i++)
+        {
+            yield return _cases[i];
+        }
+    }
 
     /// <summary>
     /// Notes one row as it is read. <paramref name="error"/> is the first error reason when the row was rejected, else
@@ -102,13 +110,11 @@ internal sealed class UploadChecks
         var r = _records.FindIndex(n => string.Equals(n, record, StringComparison.OrdinalIgnoreCase));
         if (!_caseIndex.TryGetValue(caseKey, out var index))
         {
-            index = _cases.Count;
+            index = (int)_cases.Count;
             _caseIndex[caseKey] = index;
-            _cases.Add(new CaseState { FirstRow = sourceRow, FirstRecord = r, Reason = -1 });
-            for (var a = 0; a < _aggregateCount; a++)
-            {
-                _sums.Add(double.NaN);
-            }
+            _cases.Grow(index + 1L);
+            _cases[index] = new CaseState { FirstRow = sourceRow, FirstRecord = r, Reason = -1 };
+            _sums.Grow((index + 1L) * _aggregateCount);
         }
 
         var state = _cases[index];
@@ -159,7 +165,7 @@ internal sealed class UploadChecks
         {
             var r = _records.FindIndex(n => string.Equals(n, record, StringComparison.OrdinalIgnoreCase));
             var outliers = _outliersByRecord.GetValueOrDefault(record) ?? [];
-            if (outliers.Count > 0 || _cases.Any(c => c.Rejected && (c.Curated & (1u << r)) != 0))
+            if (outliers.Count > 0 || Cases().Any(c => c.Rejected && (c.Curated & (1u << r)) != 0))
             {
                 await RewriteAsync(table, outliers, issues, main: false, cancellationToken).ConfigureAwait(false);
             }
@@ -282,7 +288,7 @@ internal sealed class UploadChecks
             {
                 // A sum over no matching row is unknown (null); a count or an "any" over none is 0. When the upload
                 // has no row of the roster at all (a partial export, e.g. PARTICIPANT_REC.csv alone), all are unknown.
-                var sum = _sums[(index * _aggregateCount) + AggregateIndex(variable)];
+                var sum = _sums[((long)index * _aggregateCount) + AggregateIndex(variable)];
                 var inUpload = (_recordsInUpload & (1u << _records.FindIndex(n => string.Equals(n, variable.From, StringComparison.OrdinalIgnoreCase)))) != 0;
                 value = !inUpload ? null : variable.Sum is not null ? (double.IsNaN(sum) ? null : sum) : double.IsNaN(sum) ? 0 : sum;
             }
@@ -330,7 +336,7 @@ internal sealed class UploadChecks
                 continue;
             }
 
-            var at = (index * _aggregateCount) + a.Index;
+            var at = ((long)index * _aggregateCount) + a.Index;
             var current = double.IsNaN(_sums[at]) ? 0 : _sums[at];
             if (a.Sum is not null)
             {
