@@ -7,7 +7,7 @@ public static class RepoPaths
 
     public static string SurveyPacks => Path.Combine(Root, "survey-packs");
 
-    public static string PeruSample => Path.Combine(SurveyPacks, "peru-coffee-cacao", "sample", "PARTICIPANT_REC.csv");
+    public static string PeruSample => Path.Combine(SurveyPacks, "peru-coffee-cacao", "sample", "participant-slice", "PARTICIPANT_REC.csv");
 
     public static string PowerBi => Path.Combine(Root, "powerbi");
 

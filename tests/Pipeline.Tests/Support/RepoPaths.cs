@@ -9,7 +9,7 @@ public static class RepoPaths
 
     public static string PeruPack => Path.Combine(SurveyPacks, "peru-coffee-cacao");
 
-    public static string PeruSample => Path.Combine(PeruPack, "sample", "PARTICIPANT_REC.csv");
+    public static string PeruSample => Path.Combine(PeruPack, "sample", "participant-slice", "PARTICIPANT_REC.csv");
 
     /// <summary>Folder holding the test-only packs (copied to the test output).</summary>
     public static string FixturePacks => Path.Combine(AppContext.BaseDirectory, "Fixtures", "packs");
