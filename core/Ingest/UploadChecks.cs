@@ -20,6 +20,8 @@ internal sealed class UploadChecks
     private readonly SurveyPack _pack;
     private readonly string _main;
     private readonly List<string> _records;
+    private readonly Dictionary<string, int> _recordIndex;
+    private readonly (int Slot, uint RosterBit)[] _aggregateOf;
     private readonly List<(string Record, int Index)> _required;
     private readonly List<CaseVariable> _variables;
     private readonly (RuleExpression? Value, (RuleExpression When, RuleExpression Value)[] Cases)[] _computed;
@@ -38,6 +40,7 @@ internal sealed class UploadChecks
         _pack = pack ?? throw new ArgumentNullException(nameof(pack));
         _main = pack.Dictionary.Levels[0].Records[0].Name;
         _records = pack.Dictionary.Records.Select(r => r.Name).ToList();
+        _recordIndex = _records.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
         _required = pack.Dictionary.Records.Select((r, i) => (r, i)).Where(x => x.r.Required && x.r.Name != _main).Select(x => (x.r.Name, x.i)).ToList();
         _variables = pack.Cleaning.CaseVariables;
         _computed = _variables.Select(v => (v.Value is null ? null : RuleExpression.ParseValue(v.Value), v.Cases.Select(c => (RuleExpression.Parse(c.When), RuleExpression.ParseValue(c.Value))).ToArray())).ToArray();
@@ -56,6 +59,9 @@ internal sealed class UploadChecks
                 variable.Any is null ? null : RuleExpression.Parse(variable.Any)));
         }
 
+        _aggregateOf = _variables.Select(v => v.IsAggregate
+            ? (_aggregatesByRecord[v.From!].First(a => ReferenceEquals(a.Variable, v)).Index, 1u << _recordIndex[v.From!])
+            : (-1, 0u)).ToArray();
         _caseRules = pack.Rules.Rules.Where(r => r.Scope == "case" && r.Severity != "off" && r.Check is not null)
             .Select(r => (r, r.When is null ? null : RuleExpression.Parse(r.When), RuleExpression.Parse(r.Check!))).ToList();
         foreach (var rule in pack.Rules.Rules.Where(r => r.Outlier is not null && r.Severity != "off"))
@@ -107,7 +113,7 @@ internal sealed class UploadChecks
             return; // unreadable IDs: the row is rejected on its own and belongs to no case
         }
 
-        var r = _records.FindIndex(n => string.Equals(n, record, StringComparison.OrdinalIgnoreCase));
+        var r = _recordIndex[record];
         if (!_caseIndex.TryGetValue(caseKey, out var index))
         {
             index = (int)_cases.Count;
@@ -163,7 +169,7 @@ internal sealed class UploadChecks
 
         foreach (var (record, table) in tables.Where(t => !string.Equals(t.Key, _main, StringComparison.OrdinalIgnoreCase)))
         {
-            var r = _records.FindIndex(n => string.Equals(n, record, StringComparison.OrdinalIgnoreCase));
+            var r = _recordIndex[record];
             var outliers = _outliersByRecord.GetValueOrDefault(record) ?? [];
             if (outliers.Count > 0 || Cases().Any(c => c.Rejected && (c.Curated & (1u << r)) != 0))
             {
@@ -278,8 +284,8 @@ internal sealed class UploadChecks
 
     private void FillCaseColumns(CellValue[] row, RowValues values, int caseStart, int index, IReadOnlyList<string> stratumItems)
     {
-        var computed = new Dictionary<string, double?>(StringComparer.OrdinalIgnoreCase);
-        double? Read(string name) => computed.TryGetValue(name, out var v) ? v : values.Value(row, name);
+        // The case columns are columns of the row: a variable reads the ones before it as they are stored.
+        double? Read(string name) => values.Value(row, name);
         for (var v = 0; v < _variables.Count; v++)
         {
             var variable = _variables[v];
@@ -288,8 +294,9 @@ internal sealed class UploadChecks
             {
                 // A sum over no matching row is unknown (null); a count or an "any" over none is 0. When the upload
                 // has no row of the roster at all (a partial export, e.g. PARTICIPANT_REC.csv alone), all are unknown.
-                var sum = _sums[((long)index * _aggregateCount) + AggregateIndex(variable)];
-                var inUpload = (_recordsInUpload & (1u << _records.FindIndex(n => string.Equals(n, variable.From, StringComparison.OrdinalIgnoreCase)))) != 0;
+                var (slot, rosterBit) = _aggregateOf[v];
+                var sum = _sums[((long)index * _aggregateCount) + slot];
+                var inUpload = (_recordsInUpload & rosterBit) != 0;
                 value = !inUpload ? null : variable.Sum is not null ? (double.IsNaN(sum) ? null : sum) : double.IsNaN(sum) ? 0 : sum;
             }
             else if (_computed[v].Value is { } expression)
@@ -309,7 +316,6 @@ internal sealed class UploadChecks
                 }
             }
 
-            computed[variable.Name] = value;
             row[caseStart + v] = value is not { } x ? CellValue.Null : CaseColumns[v].Kind == ColumnKind.Integer ? CellValue.OfInteger((long)Math.Round(x)) : CellValue.OfReal(x);
         }
 
@@ -317,9 +323,6 @@ internal sealed class UploadChecks
         row[caseStart + _variables.Count] = CellValue.OfText(stratum?.Id);
         row[caseStart + _variables.Count + 1] = stratum is { PlannedSample: > 0 } s ? CellValue.OfReal((double)s.Universe / s.PlannedSample) : CellValue.Null;
     }
-
-    private int AggregateIndex(CaseVariable variable) =>
-        _aggregatesByRecord[variable.From!].First(a => ReferenceEquals(a.Variable, variable)).Index;
 
     private void Accumulate(string record, RowValues values, CellValue[] cells, int index)
     {
