@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Pipeline.Core.Dictionary;
 using Pipeline.Core.Ingest;
@@ -18,6 +19,7 @@ public sealed class RecordCleaner
 
     private readonly RecordLayout _layout;
     private readonly CleaningCounts _counts;
+    private readonly Dictionary<(string Prefix, string Name), string> _stepNames = [];
     private readonly bool _normalise;
     private readonly Dictionary<long, string>?[] _special;
     private readonly int _place = -1;
@@ -100,7 +102,7 @@ public sealed class RecordCleaner
                 _nulledCodes[c] = _layout.Columns[c].Kind == ColumnKind.Real ? (long)cell.Real : cell.Integer;
                 _nulledColumns.Add(c);
                 cells[c] = CellValue.Null;
-                _counts.Add("special-code." + reason);
+                _counts.Add(StepName("special-code.", reason));
             }
         }
 
@@ -116,11 +118,23 @@ public sealed class RecordCleaner
             cells[at] = Derive(cells, definition, value, unit);
             if (!cells[at].IsNull)
             {
-                _counts.Add("derived." + definition.Name);
+                _counts.Add(StepName("derived.", definition.Name));
             }
         }
 
         return _nulled.Length == 0 ? null : _nulled.ToString();
+    }
+
+    /// <summary>"derived.X": made once per step, not once per row.</summary>
+    private string StepName(string prefix, string name)
+    {
+        ref var step = ref CollectionsMarshal.GetValueRefOrAddDefault(_stepNames, (prefix, name), out var exists);
+        if (!exists)
+        {
+            step = prefix + name;
+        }
+
+        return step!;
     }
 
     /// <summary>
@@ -131,13 +145,12 @@ public sealed class RecordCleaner
 
     private CellValue Derive(CellValue[] cells, DerivedColumn definition, RuleExpression value, int unit)
     {
-        double? Read(string name) => Values.Value(cells, name);
         if (definition.IsFlag)
         {
-            return value.Evaluate(Read) is { } truth ? CellValue.OfInteger(truth ? 1 : 0) : CellValue.Null;
+            return value.Evaluate(Values, cells) is { } truth ? CellValue.OfInteger(truth ? 1 : 0) : CellValue.Null;
         }
 
-        var number = value.Compute(Read);
+        var number = value.Compute(Values, cells);
         if (number is { } v && unit >= 0)
         {
             number = RowValues.Value(cells[unit], Values.KindOf(unit)) is { } code && definition.Times!.Factors.TryGetValue((long)code, out var factor) ? v * factor : null;
@@ -201,7 +214,10 @@ public sealed class RecordCleaner
 /// <summary>How many values each cleaning step changed or produced in one upload, by step (e.g. "text.normalised").</summary>
 public sealed class CleaningCounts
 {
-    public SortedDictionary<string, long> ByStep { get; } = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
 
-    public void Add(string step) => ByStep[step] = ByStep.GetValueOrDefault(step) + 1;
+    /// <summary>Rows touched per step, sorted by step name (a copy: counting is per row, sorting only for reports).</summary>
+    public SortedDictionary<string, long> ByStep => new(_counts, StringComparer.Ordinal);
+
+    public void Add(string step) => CollectionsMarshal.GetValueRefOrAddDefault(_counts, step, out _)++;
 }

@@ -70,6 +70,45 @@ public static class TextForms
         }
     }
 
+    /// <summary>True when <see cref="Normalise"/> would return <paramref name="text"/> unchanged for certain.</summary>
+    private static bool IsNormal(string text)
+    {
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
+        {
+            return false;
+        }
+
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                if (c != ' ' || space)
+                {
+                    return false;
+                }
+
+                space = true;
+            }
+            else
+            {
+                if (IsCombiningMark(c))
+                {
+                    return false;
+                }
+
+                space = false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Trimmed, runs of white space collapsed to one space, a Latin letter followed by a combining accent composed into
     /// one character (NFC for Latin scripts): the form stored in the curated lake.
@@ -77,6 +116,11 @@ public static class TextForms
     public static string Normalise(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (IsNormal(text))
+        {
+            return text; // the common case, without a builder (measured hot path)
+        }
+
         var builder = new StringBuilder(text.Length);
         var space = false;
         foreach (var c in text.AsSpan().Trim())

@@ -20,7 +20,8 @@ public sealed class CuratedView(ILakeStore lake)
     /// <summary>
     /// Yields, for each current case, the values of <paramref name="items"/> (numeric items; null when blank or absent),
     /// both as codes and as numbers (<see cref="CuratedRow"/>). The manifest lists uploads oldest first; they are read
-    /// newest first so the first version of a case seen wins.
+    /// newest first so the first version of a case seen wins. The yielded row is reused for the next case: read it
+    /// before moving on, copy what must be kept.
     /// </summary>
     public async IAsyncEnumerable<CuratedRow> ReadAsync(CurrentViewManifest manifest, string record, IReadOnlyList<string> items, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -28,6 +29,10 @@ public sealed class CuratedView(ILakeStore lake)
         ArgumentNullException.ThrowIfNull(items);
         var holders = manifest.Uploads.Count(upload => upload.Records.ContainsKey(record));
         HashSet<ulong>? seen = holders > 1 ? [] : null;
+        // One row object and one value array for the whole view (allocation per case was most of the findings' GC work).
+        var numbers = new double?[items.Count];
+        var row = new CuratedRow(numbers);
+        var buffers = new Buffers();
         for (var u = manifest.Uploads.Count - 1; u >= 0; u--)
         {
             if (!manifest.Uploads[u].Records.TryGetValue(record, out var path))
@@ -44,34 +49,61 @@ public sealed class CuratedView(ILakeStore lake)
             {
                 using var group = reader.OpenRowGroupReader(g);
                 var rows = (int)group.RowCount;
-                var keys = new string[rows];
-                await group.ReadAsync(keyField, keys, null, cancellationToken).ConfigureAwait(false);
-                var columns = new double?[fields.Length][];
+                buffers.Ensure(rows, fields.Length);
+                if (seen is not null)
+                {
+                    await group.ReadAsync(keyField, buffers.Keys.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                }
+
                 for (var f = 0; f < fields.Length; f++)
                 {
-                    columns[f] = new double?[rows];
                     if (fields[f] is { } field)
                     {
-                        await ReadNumberColumnAsync(group, field, columns[f], cancellationToken).ConfigureAwait(false);
+                        await ReadNumberColumnAsync(group, field, buffers.Columns[f].AsMemory(0, rows), buffers.Integers.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        Array.Clear(buffers.Columns[f]);
                     }
                 }
 
                 for (var r = 0; r < rows; r++)
                 {
-                    if (seen is not null && !seen.Add(XxHash64.HashToUInt64(MemoryMarshal.AsBytes(keys[r].AsSpan()))))
+                    if (seen is not null && !seen.Add(XxHash64.HashToUInt64(MemoryMarshal.AsBytes((buffers.Keys[r] ?? string.Empty).AsSpan()))))
                     {
                         continue;
                     }
 
-                    var numbers = new double?[fields.Length];
                     for (var f = 0; f < fields.Length; f++)
                     {
-                        numbers[f] = columns[f][r];
+                        numbers[f] = buffers.Columns[f][r];
                     }
 
-                    yield return new CuratedRow(numbers);
+                    yield return row;
                 }
             }
+        }
+    }
+
+    /// <summary>Column buffers reused from row group to row group, grown to the largest.</summary>
+    private sealed class Buffers
+    {
+        public string?[] Keys { get; private set; } = [];
+
+        public long?[] Integers { get; private set; } = [];
+
+        public double?[][] Columns { get; private set; } = [];
+
+        public void Ensure(int rows, int fields)
+        {
+            if (Integers.Length >= rows && Columns.Length == fields)
+            {
+                return;
+            }
+
+            Keys = new string?[rows];
+            Integers = new long?[rows];
+            Columns = Enumerable.Range(0, fields).Select(_ => new double?[rows]).ToArray();
         }
     }
 
@@ -79,7 +111,7 @@ public sealed class CuratedView(ILakeStore lake)
     /// Reads a real column as it is and an integer column as doubles: CSPro numeric items have at most 15 digits, which a
     /// double holds exactly, so <see cref="CuratedRow.Code"/> gives the integers back unchanged.
     /// </summary>
-    private static async Task ReadNumberColumnAsync(ParquetRowGroupReader group, DataField field, double?[] target, CancellationToken cancellationToken)
+    private static async Task ReadNumberColumnAsync(ParquetRowGroupReader group, DataField field, Memory<double?> target, Memory<long?> integers, CancellationToken cancellationToken)
     {
         if (field.ClrType == typeof(double))
         {
@@ -87,12 +119,17 @@ public sealed class CuratedView(ILakeStore lake)
         }
         else if (field.ClrType == typeof(long))
         {
-            var integers = new long?[target.Length];
             await group.ReadAsync<long>(field, integers, null, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < integers.Length; i++)
+            var from = integers.Span;
+            var to = target.Span;
+            for (var i = 0; i < from.Length; i++)
             {
-                target[i] = integers[i];
+                to[i] = from[i];
             }
+        }
+        else
+        {
+            target.Span.Clear();
         }
     }
 

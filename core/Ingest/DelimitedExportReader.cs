@@ -41,7 +41,8 @@ public sealed class DelimitedExportReader : IExportReader
         ArgumentNullException.ThrowIfNull(pack);
         // UTF-8 with or without BOM, and Windows-1252 ("ANSI") lines as CSPro and Excel on Windows write them.
         var text = new Readers.Utf8OrAnsiTextReader(content, fileName, MaxLineBytes);
-        var options = new CsvDataReaderOptions { HasHeaders = true, Delimiter = delimiter, OwnsReader = true };
+        var pool = new Readers.ShortStringPool(); // codes repeat on every row: share their strings
+        var options = new CsvDataReaderOptions { HasHeaders = true, Delimiter = delimiter, OwnsReader = true, StringFactory = pool.GetString };
         CsvDataReader csv;
         try
         {

@@ -26,6 +26,13 @@ public sealed class IngestOptions
     [Range(1, int.MaxValue)]
     public int ProgressEveryRows { get; set; } = 50_000;
 
+    /// <summary>
+    /// Read and parse the upload on a second thread while this one validates, cleans and writes (rows pass in batches
+    /// through a bounded queue: at most <see cref="ReadAhead"/>.BatchRows × Batches rows in flight). Default true: on two
+    /// cores it takes the reading off the critical path (docs/performance.md); on one core it costs a little handover.
+    /// </summary>
+    public bool ReadAhead { get; set; } = true;
+
     /// <summary>How curated, rejected and issue tables are written.</summary>
     public ParquetTableOptions Parquet { get; set; } = new();
 }

@@ -158,11 +158,15 @@ public sealed class IngestService(
         var checks = new UploadChecks(pack);
         try
         {
+            var started = time.GetTimestamp();
             var read = await ReadAllAsync(pack, record, reader, issuesTable, quality, cleaning, checks, records, metadata, progress, cancellationToken).ConfigureAwait(false);
             var hash = await upload.FinishHashAsync(cancellationToken).ConfigureAwait(false);
+            var readMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
 
             // Checks that need the whole upload (structure, case rules, outliers); rejected cases leave the curated tables.
+            started = time.GetTimestamp();
             var caseIssues = await checks.FinishAsync(records.ToDictionary(r => r.Key, r => r.Value.Tables, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+            var checksMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
             await issuesTable.AddAsync(caseIssues, cancellationToken).ConfigureAwait(false);
             quality.AddIssues(caseIssues);
             var counts = records.Values.Select(r => r.Tables.Count).OrderBy(c => c.Record, StringComparer.Ordinal).ToList();
@@ -184,7 +188,11 @@ public sealed class IngestService(
             };
             quality.TextEncoding = reader.TextEncoding;
             quality.CleaningSteps = cleaning.ByStep;
+            started = time.GetTimestamp();
             record = await PublishAsync(pack, record, records.Values, issuesTable, quality, counts, cleaning, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation(
+                "Upload {Upload} stages: read, validate and clean {ReadMs} ms; whole-upload checks and rewrite {ChecksMs} ms; write and publish {PublishMs} ms",
+                displayName, readMs, checksMs, (long)time.GetElapsedTime(started).TotalMilliseconds);
             return (counts, record);
         }
         finally
@@ -200,8 +208,10 @@ public sealed class IngestService(
     {
         var issues = new List<RowIssue>();
         var ingested = record.ReceivedUtc; // the first delivery's time: a retry writes identical files
+        Func<string, string> pseudonym = pseudonymiser.Pseudonym; // one delegate, not one per row
         long read = 0;
-        await foreach (var row in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var rows = _options.ReadAhead ? ReadAhead.Of(reader.ReadAsync(cancellationToken), cancellationToken) : reader.ReadAsync(cancellationToken);
+        await foreach (var row in rows.ConfigureAwait(false))
         {
             read++;
             if (!records.TryGetValue(row.Layout.Record.Name, out var state))
@@ -210,25 +220,25 @@ public sealed class IngestService(
                 var cleaner = new RecordCleaner(row.Layout, pack.Cleaning, pack.Gazetteer, cleaning);
                 var validator = new RowValidator(row.Layout, pack.Rules, cleaner);
                 var tables = await RecordTables.CreateAsync(pack, row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
-                state = new RecordState(tables, validator, cleaner, new CellValue[validator.CellCount]);
+                state = new RecordState(tables, validator, cleaner, new CellValue[validator.CellCount], cleaner.NulledCode);
                 records.Add(row.Layout.Record.Name, state);
             }
 
             issues.Clear();
             var accepted = state.Validator.Validate(row, state.Cells, issues, out var caseKey);
-            quality.Add(row.Layout, state.Cells, issues, accepted, caseKey, pseudonymiser.Pseudonym, state.Cleaner.NulledCode);
+            quality.Add(row.Layout, state.Cells, issues, accepted, caseKey, pseudonym, state.NulledCode);
             if (accepted)
             {
                 checks.Observe(row.Layout.Record.Name, state.Cleaner.Values, caseKey, row.Row, null, state.Cells);
                 var warnings = issues.Count == 0 ? null : string.Join(',', issues.Select(i => i.Rule).Distinct(StringComparer.Ordinal));
-                await state.Tables.AddCuratedAsync(caseKey, state.Cells, state.Validator.Nulled, warnings, record.UploadId, row.Row, ingested, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
+                await state.Tables.AddCuratedAsync(caseKey, state.Cells, state.Validator.Nulled, warnings, record.UploadId, row.Row, ingested, pseudonym, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
                 checks.Observe(row.Layout.Record.Name, state.Cleaner.Values, caseKey, row.Row, reasons, state.Cells);
-                await state.Tables.AddRejectedAsync(row, caseKey, reasons, pseudonymiser.Pseudonym, cancellationToken).ConfigureAwait(false);
-                quality.AddRejectedCase(row.Layout, row, pseudonymiser.Pseudonym);
+                await state.Tables.AddRejectedAsync(row, caseKey, reasons, pseudonym, cancellationToken).ConfigureAwait(false);
+                quality.AddRejectedCase(row.Layout, row, pseudonym);
                 logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, record.BlobPath, reasons);
             }
 
@@ -271,7 +281,7 @@ public sealed class IngestService(
         {
             var name = state.Tables.Layout.Record.Name;
             files[name] = LakePaths.Curated(pack.Id, name, record.UploadId);
-            await UploadAsync(LakeZone.Curated, files[name], state.Tables.Curated, cancellationToken).ConfigureAwait(false);
+            await UploadAsync(LakeZone.Curated, files[name], await state.Tables.CompleteCuratedAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             if (state.Tables.Rejected.RowCount > 0)
             {
                 await UploadAsync(LakeZone.Quarantine, LakePaths.Rejected(pack.Id, record.UploadId, name), state.Tables.Rejected, cancellationToken).ConfigureAwait(false);
@@ -372,7 +382,7 @@ public sealed class IngestService(
         await lake.WriteAsync(zone, path, content, ifMatch: null, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record RecordState(RecordTables Tables, RowValidator Validator, RecordCleaner Cleaner, CellValue[] Cells);
+    private sealed record RecordState(RecordTables Tables, RowValidator Validator, RecordCleaner Cleaner, CellValue[] Cells, Func<int, long?> NulledCode);
 
     /// <summary>Same blob version → same id: duplicate events for one upload are recognised; a re-upload gets a new id.</summary>
     public static string UploadIdOf(string path, string etag) =>

@@ -19,38 +19,51 @@ internal sealed class RecordTables : IAsyncDisposable
     private readonly ParquetTableOptions _options;
     private readonly CellValue[] _curatedRow;
     private readonly CellValue[] _rejectedRow;
+    private ParquetTableWriter? _curated;
+    private RowSpool? _spool;
 
-    private RecordTables(RecordLayout layout, int[] kept, int derived, int caseColumns, IReadOnlyDictionary<string, string> curatedMetadata, ParquetTableOptions options, ParquetTableWriter curated, ParquetTableWriter rejected)
+    private RecordTables(RecordLayout layout, int[] kept, int derived, int caseColumns, IReadOnlyList<TableColumn> curatedColumns, IReadOnlyDictionary<string, string> curatedMetadata, ParquetTableOptions options, ParquetTableWriter? curated, RowSpool? spool, ParquetTableWriter rejected)
     {
         Layout = layout;
         _kept = kept;
         _derived = derived;
         _caseColumns = caseColumns;
+        CuratedColumns = curatedColumns;
         _curatedMetadata = curatedMetadata;
         _options = options;
-        Curated = curated;
+        _curated = curated;
+        _spool = spool;
         Rejected = rejected;
-        _curatedRow = new CellValue[curated.Columns.Count];
+        _curatedRow = new CellValue[curatedColumns.Count];
         _rejectedRow = new CellValue[rejected.Columns.Count];
     }
 
     public RecordLayout Layout { get; }
 
-    public ParquetTableWriter Curated { get; private set; }
+    /// <summary>The curated table's columns.</summary>
+    public IReadOnlyList<TableColumn> CuratedColumns { get; }
+
+    /// <summary>
+    /// The curated table. A spooled table (see <see cref="CreateAsync(RecordLayout, IReadOnlyList{TableColumn}, IReadOnlyList{TableColumn}, IReadOnlyDictionary{string, string}, ParquetTableOptions, bool, CancellationToken)"/>)
+    /// has none until <see cref="RewriteAsync"/> or <see cref="CompleteCuratedAsync"/>.
+    /// </summary>
+    public ParquetTableWriter Curated => _curated ?? throw new InvalidOperationException($"The curated rows of {Layout.Record.Name} are still spooled; rewrite them first.");
 
     /// <summary>Position of the first case column in a curated row (they come right before <c>_warnings</c>).</summary>
-    public int CaseColumnsStart => Curated.Columns.Count - 4 - _caseColumns;
+    public int CaseColumnsStart => CuratedColumns.Count - 4 - _caseColumns;
 
     /// <summary>Position of <c>_warnings</c> in a curated row.</summary>
-    public int WarningsIndex => Curated.Columns.Count - 4;
+    public int WarningsIndex => CuratedColumns.Count - 4;
 
     /// <summary>Position of <c>_source_row</c> in a curated row.</summary>
-    public int SourceRowIndex => Curated.Columns.Count - 2;
+    public int SourceRowIndex => CuratedColumns.Count - 2;
 
     public ParquetTableWriter Rejected { get; }
 
+    private long CuratedRows => _spool?.RowCount ?? _curated!.RowCount;
+
     /// <summary>Row accounting of this record: read = curated + rejected.</summary>
-    public RecordCount Count => new(Layout.Record.Name, Curated.RowCount + Rejected.RowCount, Curated.RowCount, Rejected.RowCount);
+    public RecordCount Count => new(Layout.Record.Name, CuratedRows + Rejected.RowCount, CuratedRows, Rejected.RowCount);
 
     /// <summary>The tables of <paramref name="layout"/>'s record with the columns the pack's cleaning and case checks add.</summary>
     public static Task<RecordTables> CreateAsync(Packs.SurveyPack pack, RecordLayout layout, IReadOnlyDictionary<string, string> metadata, ParquetTableOptions options, CancellationToken cancellationToken)
@@ -58,15 +71,17 @@ internal sealed class RecordTables : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(layout);
         var derived = Cleaning.RecordCleaner.DerivedColumnsOf(pack.Cleaning, layout.Record.Name);
-        return CreateAsync(layout, derived, UploadChecks.CaseColumnsOf(pack, layout.Record.Name), metadata, options, cancellationToken);
+        return CreateAsync(layout, derived, UploadChecks.CaseColumnsOf(pack, layout.Record.Name), metadata, options, UploadChecks.RewritesAlways(pack, layout.Record.Name), cancellationToken);
     }
 
     /// <summary>
     /// Curated columns: <c>_case_key</c>, the layout's kept columns, <paramref name="derived"/> (from cleaning),
     /// <c>_nulled</c>, <paramref name="caseColumns"/> (filled in by <see cref="RewriteAsync"/>), then <c>_warnings</c>,
-    /// <c>_upload_id</c>, <c>_source_row</c>, <c>_ingested_utc</c>.
+    /// <c>_upload_id</c>, <c>_source_row</c>, <c>_ingested_utc</c>. When <paramref name="spool"/> is set (the end-of-upload
+    /// checks rewrite the table anyway), curated rows go to a <see cref="RowSpool"/> and become Parquet only in
+    /// <see cref="RewriteAsync"/>: encoded once, not twice.
     /// </summary>
-    public static async Task<RecordTables> CreateAsync(RecordLayout layout, IReadOnlyList<TableColumn> derived, IReadOnlyList<TableColumn> caseColumns, IReadOnlyDictionary<string, string> metadata, ParquetTableOptions options, CancellationToken cancellationToken)
+    public static async Task<RecordTables> CreateAsync(RecordLayout layout, IReadOnlyList<TableColumn> derived, IReadOnlyList<TableColumn> caseColumns, IReadOnlyDictionary<string, string> metadata, ParquetTableOptions options, bool spool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(derived);
         ArgumentNullException.ThrowIfNull(caseColumns);
@@ -81,9 +96,20 @@ internal sealed class RecordTables : IAsyncDisposable
         var rejectedColumns = new List<TableColumn> { new(SourceRow, ColumnKind.Integer), new(CaseKey, ColumnKind.Text), new(Reasons, ColumnKind.Text) };
         rejectedColumns.AddRange(kept.Select(i => new TableColumn(layout.Columns[i].Name, ColumnKind.Text)));
         var curatedMetadata = WithValueLabels(metadata, layout, kept);
-        var curated = await ParquetTableWriter.CreateAsync(curatedColumns, curatedMetadata, options, cancellationToken).ConfigureAwait(false);
+        var curated = spool ? null : await ParquetTableWriter.CreateAsync(curatedColumns, curatedMetadata, options, cancellationToken).ConfigureAwait(false);
         var rejected = await ParquetTableWriter.CreateAsync(rejectedColumns, metadata, options, cancellationToken).ConfigureAwait(false);
-        return new RecordTables(layout, kept, derived.Count, caseColumns.Count, curatedMetadata, options, curated, rejected);
+        return new RecordTables(layout, kept, derived.Count, caseColumns.Count, curatedColumns, curatedMetadata, options, curated, spool ? new RowSpool(curatedColumns) : null, rejected);
+    }
+
+    /// <summary>The finished curated table: a spooled table is written out first, every row kept as it is.</summary>
+    public async Task<ParquetTableWriter> CompleteCuratedAsync(CancellationToken cancellationToken)
+    {
+        if (_spool is not null)
+        {
+            await RewriteAsync(_ => null, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Curated;
     }
 
     /// <summary>
@@ -95,19 +121,22 @@ internal sealed class RecordTables : IAsyncDisposable
     public async Task RewriteAsync(Func<CellValue[], string?> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decide);
-        var next = await ParquetTableWriter.CreateAsync(Curated.Columns, _curatedMetadata, _options, cancellationToken).ConfigureAwait(false);
+        var next = await ParquetTableWriter.CreateAsync(CuratedColumns, _curatedMetadata, _options, cancellationToken).ConfigureAwait(false);
         try
         {
-            var content = await Curated.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            await foreach (var row in ParquetTableReader.ReadAsync(content, Curated.Columns, cancellationToken).ConfigureAwait(false))
+            if (_spool is { } spool)
             {
-                if (decide(row) is { } reason)
+                foreach (var row in spool.ReadAll())
                 {
-                    await AddRejectedAsync(row, reason, cancellationToken).ConfigureAwait(false);
+                    await RouteAsync(row).ConfigureAwait(false);
                 }
-                else
+            }
+            else
+            {
+                var content = await Curated.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                await foreach (var row in ParquetTableReader.ReadAsync(content, CuratedColumns, cancellationToken).ConfigureAwait(false))
                 {
-                    await next.AppendAsync(row, cancellationToken).ConfigureAwait(false);
+                    await RouteAsync(row).ConfigureAwait(false);
                 }
             }
         }
@@ -117,8 +146,17 @@ internal sealed class RecordTables : IAsyncDisposable
             throw;
         }
 
-        await Curated.DisposeAsync().ConfigureAwait(false);
-        Curated = next;
+        _spool?.Dispose();
+        _spool = null;
+        if (_curated is not null)
+        {
+            await _curated.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _curated = next;
+
+        ValueTask RouteAsync(CellValue[] row) =>
+            decide(row) is { } reason ? AddRejectedAsync(row, reason, cancellationToken) : next.AppendAsync(row, cancellationToken);
     }
 
     /// <summary>A curated row moved to the rejected table: its kept values as text, with the reason.</summary>
@@ -131,7 +169,7 @@ internal sealed class RecordTables : IAsyncDisposable
         for (var k = 0; k < _kept.Length; k++)
         {
             var cell = curatedRow[1 + k];
-            _rejectedRow[n++] = cell.IsNull ? CellValue.Null : CellValue.OfText(Validation.RowValues.Show(cell, Curated.Columns[1 + k].Kind));
+            _rejectedRow[n++] = cell.IsNull ? CellValue.Null : CellValue.OfText(Validation.RowValues.Show(cell, CuratedColumns[1 + k].Kind));
         }
 
         return Rejected.AppendAsync(_rejectedRow, cancellationToken);
@@ -189,6 +227,12 @@ internal sealed class RecordTables : IAsyncDisposable
         _curatedRow[n++] = CellValue.OfText(uploadId);
         _curatedRow[n++] = CellValue.OfInteger(sourceRow);
         _curatedRow[n] = CellValue.OfTimestamp(ingested);
+        if (_spool is { } spool)
+        {
+            spool.Append(_curatedRow);
+            return ValueTask.CompletedTask;
+        }
+
         return Curated.AppendAsync(_curatedRow, cancellationToken);
     }
 
@@ -213,7 +257,12 @@ internal sealed class RecordTables : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Curated.DisposeAsync().ConfigureAwait(false);
+        _spool?.Dispose();
+        if (_curated is not null)
+        {
+            await _curated.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Rejected.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -21,6 +21,12 @@ public sealed class RowValidator
     private readonly Dictionary<ulong, long> _firstRowOfCase = [];
     private readonly RecordRules _rules;
     private readonly RecordCleaner? _cleaner;
+    private readonly Func<int, long?>? _nulledCode;
+    private readonly NumericCodes?[] _codes;
+    private readonly int[] _caseIdColumns;
+    private readonly int[] _idColumns;
+    private readonly bool _caseIsNode;
+    private char[] _keyBuffer = new char[64];
 
     /// <param name="layout">The record's columns.</param>
     /// <param name="rules">The pack's rules; its row rules for this record run after cleaning.</param>
@@ -29,7 +35,12 @@ public sealed class RowValidator
     {
         _layout = layout ?? throw new ArgumentNullException(nameof(layout));
         _cleaner = cleaner;
+        _nulledCode = cleaner is null ? null : cleaner.NulledCode;
         _rules = new RecordRules(layout, rules, cleaner?.Values);
+        _codes = layout.Columns.Select(c => c.Item.DataType == ItemDataType.Numeric && c.Item.PrimaryValueSet is { } set ? new NumericCodes(set) : null).ToArray();
+        _caseIdColumns = [.. layout.CaseIdColumns];
+        _idColumns = [.. layout.IdColumns];
+        _caseIsNode = _caseIdColumns.SequenceEqual(_idColumns);
     }
 
     /// <summary>Cells a row needs: the layout's columns, then the columns cleaning derives.</summary>
@@ -54,18 +65,18 @@ public sealed class RowValidator
             cells[c] = Convert(row, c, issues);
         }
 
-        caseKey = KeyOf(cells, _layout.CaseIdColumns);
+        caseKey = KeyOf(cells, _caseIdColumns);
         for (var i = before; i < issues.Count; i++)
         {
             issues[i] = issues[i] with { CaseKey = caseKey };
         }
 
         Nulled = null;
-        if (!issues.Skip(before).Any(i => i.Severity == IssueSeverity.Error))
+        if (!HasError(issues, before, idsOnly: false))
         {
             // The pack's rules read typed, cleaned values (a "don't know" code is null by then), so they come last.
             Nulled = _cleaner?.Clean(row, cells, caseKey, issues);
-            _rules.Apply(row, cells, caseKey, issues, _cleaner is null ? null : _cleaner.NulledCode);
+            _rules.Apply(row, cells, caseKey, issues, _nulledCode);
         }
         else
         {
@@ -77,22 +88,18 @@ public sealed class RowValidator
             issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Empty, string.Empty, Rules.FieldCount, IssueSeverity.Error, row.StructuralProblem));
         }
 
-        var hasError = false;
-        for (var i = before; i < issues.Count; i++)
-        {
-            hasError |= issues[i].Severity == IssueSeverity.Error;
-        }
+        var hasError = HasError(issues, before, idsOnly: false);
 
         // Duplicates are checked whenever the IDs themselves are readable, even if other items are wrong: a rejected
         // first occurrence still owns its ID, and a second case with the same ID is a duplicate either way.
-        var idsReadable = !issues.Skip(before).Any(i => i.Severity == IssueSeverity.Error && _layout.IdColumns.Any(c => _layout.Columns[c].Name == i.Item));
+        var idsReadable = !hasError || !HasError(issues, before, idsOnly: true);
         // A line of an unknown record type is not a record of this layout (it only borrows its ID columns); a truncated
         // or ragged row still is, and its IDs count.
         var ofThisRecord = row.StructuralProblem?.Contains(Readers.CsproLineParser.UnknownRecordType, StringComparison.Ordinal) != true;
         if (idsReadable && ofThisRecord && _layout.Record.MaxRecords == 1)
         {
             // One record per node of the record's level: the case for level-1 records, the level's unit below that.
-            var nodeKey = KeyOf(cells, _layout.IdColumns);
+            var nodeKey = _caseIsNode ? caseKey : KeyOf(cells, _idColumns);
             var nodeHash = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(nodeKey.AsSpan()));
             if (_firstRowOfCase.TryGetValue(nodeHash, out var first))
             {
@@ -106,6 +113,33 @@ public sealed class RowValidator
         }
 
         return !hasError;
+    }
+
+    /// <summary>Whether the issues from <paramref name="from"/> on hold an error (on an ID item, when <paramref name="idsOnly"/>).</summary>
+    private bool HasError(List<RowIssue> issues, int from, bool idsOnly)
+    {
+        for (var i = from; i < issues.Count; i++)
+        {
+            if (issues[i].Severity == IssueSeverity.Error && (!idsOnly || IsIdItem(issues[i].Item)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsIdItem(string item)
+    {
+        foreach (var c in _idColumns)
+        {
+            if (_layout.Columns[c].Name == item)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private CellValue Convert(SourceRow row, int c, List<RowIssue> issues)
@@ -123,10 +157,10 @@ public sealed class RowValidator
         }
 
         text = text.Trim();
-        return column.Item.DataType == ItemDataType.Numeric ? ConvertNumber(row, column, text, issues) : ConvertText(row, column, text, issues);
+        return column.Item.DataType == ItemDataType.Numeric ? ConvertNumber(row, column, _codes[c], text, issues) : ConvertText(row, column, text, issues);
     }
 
-    private static CellValue ConvertNumber(SourceRow row, LayoutColumn column, string text, List<RowIssue> issues)
+    private static CellValue ConvertNumber(SourceRow row, LayoutColumn column, NumericCodes? codes, string text, List<RowIssue> issues)
     {
         var item = column.Item;
         if (!NumberText.TryParseDecimal(text, out var value))
@@ -135,7 +169,7 @@ public sealed class RowValidator
             return CellValue.Null;
         }
 
-        var integerDigits = Math.Truncate(Math.Abs(value)).ToString(CultureInfo.InvariantCulture).Length + (value < 0 ? 1 : 0);
+        var integerDigits = IntegerDigits(value) + (value < 0 ? 1 : 0);
         var room = item.Length - item.Decimals - (item.DecimalChar && item.Decimals > 0 ? 1 : 0);
         if (integerDigits > room)
         {
@@ -149,8 +183,9 @@ public sealed class RowValidator
             return CellValue.Null;
         }
 
-        if (item.PrimaryValueSet is { } valueSet && !valueSet.ContainsNumber(value))
+        if (codes is not null && !codes.Contains(value))
         {
+            var valueSet = item.PrimaryValueSet!;
             issues.Add(Issue(row, column, text, Rules.OutOfValueSet, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} is not in value set {valueSet.Name} ({Describe(valueSet)})."));
             return CellValue.Null;
         }
@@ -179,20 +214,83 @@ public sealed class RowValidator
         return CellValue.OfText(text);
     }
 
-    private string KeyOf(CellValue[] cells, IReadOnlyList<int> columns)
+    /// <summary>Digits before the decimal point of |<paramref name="value"/>| (1 for 0.x), without making a string.</summary>
+    internal static int IntegerDigits(decimal value)
     {
-        var key = new StringBuilder();
+        var whole = decimal.Truncate(Math.Abs(value));
+        if (whole > ulong.MaxValue)
+        {
+            return whole.ToString(CultureInfo.InvariantCulture).Length;
+        }
+
+        var n = (ulong)whole;
+        var digits = 1;
+        while (n >= 10)
+        {
+            n /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
+
+    /// <summary>
+    /// The ID items at their fixed widths, numbers zero-padded, texts space-padded, as CSPro keys cases. Built in a
+    /// reused buffer: one string per row (measured hot path).
+    /// </summary>
+    private string KeyOf(CellValue[] cells, int[] columns)
+    {
+        var at = 0;
         foreach (var i in columns)
         {
             var item = _layout.Columns[i].Item;
             var cell = cells[i];
-            var text = cell.IsNull ? string.Empty
-                : item.DataType == ItemDataType.Numeric && item.Decimals == 0 ? cell.Integer.ToString(CultureInfo.InvariantCulture).PadLeft(item.Length, '0')
-                : cell.Text ?? cell.Real.ToString(CultureInfo.InvariantCulture);
-            key.Append(text.PadRight(item.Length));
+            var width = item.Length;
+            EnsureKeyRoom(at + Math.Max(width, 24) + 64);
+            var slot = _keyBuffer.AsSpan(at);
+            int written;
+            if (cell.IsNull)
+            {
+                written = 0;
+            }
+            else if (item.DataType == ItemDataType.Numeric && item.Decimals == 0)
+            {
+                cell.Integer.TryFormat(slot, out written, default, CultureInfo.InvariantCulture);
+                if (written < width)
+                {
+                    // PadLeft with zeros: move the digits right, fill the front.
+                    slot[..written].CopyTo(slot[(width - written)..]);
+                    slot[..(width - written)].Fill('0');
+                    written = width;
+                }
+            }
+            else
+            {
+                var text = cell.Text ?? cell.Real.ToString(CultureInfo.InvariantCulture);
+                EnsureKeyRoom(at + text.Length + width);
+                slot = _keyBuffer.AsSpan(at);
+                text.AsSpan().CopyTo(slot);
+                written = text.Length;
+            }
+
+            if (written < width)
+            {
+                slot[written..width].Fill(' ');
+                written = width;
+            }
+
+            at += written;
         }
 
-        return key.ToString();
+        return new string(_keyBuffer, 0, at);
+    }
+
+    private void EnsureKeyRoom(int length)
+    {
+        if (_keyBuffer.Length < length)
+        {
+            Array.Resize(ref _keyBuffer, Math.Max(length, _keyBuffer.Length * 2));
+        }
     }
 
     private static RowIssue Issue(SourceRow row, LayoutColumn column, string value, string rule, IssueSeverity severity, string message) =>

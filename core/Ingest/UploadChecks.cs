@@ -29,7 +29,7 @@ internal sealed class UploadChecks
     private readonly int _aggregateCount;
     private readonly List<(RuleDefinition Rule, RuleExpression? When, RuleExpression Check)> _caseRules;
     private readonly Dictionary<string, List<OutlierCheckState>> _outliersByRecord = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, int> _caseIndex = new(StringComparer.Ordinal);
+    private readonly CaseKeys _caseIndex = new();
     private readonly ChunkedArray<CaseState> _cases = new(default);
     private readonly ChunkedArray<double> _sums = new(double.NaN);
     private readonly List<string> _reasons = [];
@@ -77,6 +77,18 @@ internal sealed class UploadChecks
         CaseColumns = CaseColumnsOf(pack, _main);
     }
 
+    /// <summary>
+    /// Whether <see cref="FinishAsync"/> rewrites the curated rows of <paramref name="record"/> in every upload: the
+    /// level-1 record (its case columns) and a record with outlier rules (its warnings). Their rows are spooled, not
+    /// written as Parquet twice (<see cref="RecordTables"/>).
+    /// </summary>
+    public static bool RewritesAlways(SurveyPack pack, string record)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        return string.Equals(record, pack.Dictionary.Levels[0].Records[0].Name, StringComparison.OrdinalIgnoreCase)
+            || pack.Rules.Rules.Any(r => r.Outlier is not null && r.Severity != "off" && string.Equals(r.Record, record, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>The columns the level-1 record gets once the upload is read: case variables, stratum, weight.</summary>
     public IReadOnlyList<TableColumn> CaseColumns { get; }
 
@@ -108,18 +120,17 @@ internal sealed class UploadChecks
     /// </summary>
     public void Observe(string record, RowValues values, string caseKey, long sourceRow, string? error, CellValue[] cells)
     {
-        if (caseKey.Length == 0 || caseKey.All(c => c == ' '))
+        if (!caseKey.AsSpan().ContainsAnyExcept(' '))
         {
             return; // unreadable IDs: the row is rejected on its own and belongs to no case
         }
 
         var r = _recordIndex[record];
-        if (!_caseIndex.TryGetValue(caseKey, out var index))
+        var index = _caseIndex.GetOrAdd(caseKey, out var added);
+        if (added)
         {
-            index = (int)_cases.Count;
-            _caseIndex[caseKey] = index;
             _cases.Grow(index + 1L);
-            _cases[index] = new CaseState { FirstRow = sourceRow, FirstRecord = r, Reason = -1 };
+            _cases[index] = new CaseState { FirstRow = sourceRow, FirstRecord = (byte)r };
             _sums.Grow((index + 1L) * _aggregateCount);
         }
 
@@ -182,7 +193,7 @@ internal sealed class UploadChecks
 
     private void CheckStructure(List<RowIssue> issues)
     {
-        foreach (var (key, index) in _caseIndex)
+        for (var index = 0; index < _caseIndex.Count; index++)
         {
             var state = _cases[index];
             if ((state.Seen & 1u) == 0 && (_recordsInUpload & 1u) != 0)
@@ -190,14 +201,21 @@ internal sealed class UploadChecks
                 // Judged only when the upload has level-1 records at all: a roster file uploaded alone is a partial
                 // export whose cases may be in another upload.
                 var record = _records[state.FirstRecord];
+                var key = _caseIndex.KeyAt(index);
                 var message = $"{record} rows of case {key.TrimEnd()} have no {_main} record in this upload: a roster row needs its case. Upload whole cases (CSPro exports them so).";
                 issues.Add(new RowIssue(state.FirstRow, key, record, string.Empty, string.Empty, Rules.OrphanRecord, IssueSeverity.Error, message));
                 Reject(ref state, $"{Rules.OrphanRecord}: {message}");
             }
             else if ((state.Seen & 1u) != 0)
             {
-                foreach (var (record, _) in _required.Where(x => (state.Seen & (1u << x.Index)) == 0 && (_recordsInUpload & (1u << x.Index)) != 0))
+                foreach (var (record, recordIndex) in _required)
                 {
+                    if ((state.Seen & (1u << recordIndex)) != 0 || (_recordsInUpload & (1u << recordIndex)) == 0)
+                    {
+                        continue;
+                    }
+
+                    var key = _caseIndex.KeyAt(index);
                     var message = $"case {key.TrimEnd()} has no {record} record; the dictionary says every case has one.";
                     issues.Add(new RowIssue(state.MainRow, key, record, string.Empty, string.Empty, Rules.MissingRecord, IssueSeverity.Error, message));
                     Reject(ref state, $"{Rules.MissingRecord}: {message}");
@@ -214,7 +232,7 @@ internal sealed class UploadChecks
     /// <summary>One pass over a record's curated rows: case columns and case rules (level-1), outliers, moves.</summary>
     private async Task RewriteAsync(RecordTables table, List<OutlierCheckState> outliers, List<RowIssue> issues, bool main, CancellationToken cancellationToken)
     {
-        var values = new RowValues(table.Curated.Columns);
+        var values = new RowValues(table.CuratedColumns);
         var caseStart = table.CaseColumnsStart;
         var record = table.Layout.Record.Name;
         var stratumItems = _pack.Manifest.Design.StratumItems;
@@ -223,7 +241,7 @@ internal sealed class UploadChecks
             row =>
             {
                 var key = row[0].Text ?? string.Empty;
-                var index = _caseIndex.GetValueOrDefault(key, -1);
+                var index = _caseIndex.IndexOf(key);
                 if (index < 0)
                 {
                     return null;
@@ -237,10 +255,9 @@ internal sealed class UploadChecks
                     FillCaseColumns(row, values, caseStart, index, stratumItems);
                     foreach (var (rule, when, check) in _caseRules)
                     {
-                        double? Read(string name) => values.Value(row, name);
-                        if ((when is null || when.Evaluate(Read) == true) && check.Evaluate(Read) == false)
+                        if ((when is null || when.Evaluate(values, row) == true) && check.Evaluate(values, row) == false)
                         {
-                            var found = RecordRules.Describe(check, Read);
+                            var found = RecordRules.Describe(check, name => values.Value(row, name));
                             var severity = RecordRules.SeverityOf(rule);
                             issues.Add(new RowIssue(sourceRow, key, record, string.Join('+', check.Items), found, rule.Id, severity, $"{rule.Description} ({check.Text}; found {found})"));
                             if (severity == IssueSeverity.Error)
@@ -285,7 +302,6 @@ internal sealed class UploadChecks
     private void FillCaseColumns(CellValue[] row, RowValues values, int caseStart, int index, IReadOnlyList<string> stratumItems)
     {
         // The case columns are columns of the row: a variable reads the ones before it as they are stored.
-        double? Read(string name) => values.Value(row, name);
         for (var v = 0; v < _variables.Count; v++)
         {
             var variable = _variables[v];
@@ -301,16 +317,16 @@ internal sealed class UploadChecks
             }
             else if (_computed[v].Value is { } expression)
             {
-                value = expression.Compute(Read);
+                value = expression.Compute(values, row);
             }
             else
             {
                 value = null;
                 foreach (var (when, result) in _computed[v].Cases)
                 {
-                    if (when.Evaluate(Read) == true)
+                    if (when.Evaluate(values, row) == true)
                     {
-                        value = result.Compute(Read);
+                        value = result.Compute(values, row);
                         break;
                     }
                 }
@@ -319,9 +335,33 @@ internal sealed class UploadChecks
             row[caseStart + v] = value is not { } x ? CellValue.Null : CaseColumns[v].Kind == ColumnKind.Integer ? CellValue.OfInteger((long)Math.Round(x)) : CellValue.OfReal(x);
         }
 
-        var stratum = _pack.Strata.FirstOrDefault(s => stratumItems.All(i => values.Value(row, i) is { } code && s.Codes.TryGetValue(i, out var wanted) && Math.Abs(code - wanted) < 1e-9));
+        var stratum = StratumOf(row, values, stratumItems);
         row[caseStart + _variables.Count] = CellValue.OfText(stratum?.Id);
         row[caseStart + _variables.Count + 1] = stratum is { PlannedSample: > 0 } s ? CellValue.OfReal((double)s.Universe / s.PlannedSample) : CellValue.Null;
+    }
+
+    /// <summary>The stratum whose codes the row's stratum items hold, or null (loops, not LINQ: once per case).</summary>
+    private Stratum? StratumOf(CellValue[] row, RowValues values, IReadOnlyList<string> stratumItems)
+    {
+        foreach (var stratum in _pack.Strata)
+        {
+            var all = true;
+            foreach (var item in stratumItems)
+            {
+                if (values.Value(row, item) is not { } code || !stratum.Codes.TryGetValue(item, out var wanted) || Math.Abs(code - wanted) >= 1e-9)
+                {
+                    all = false;
+                    break;
+                }
+            }
+
+            if (all)
+            {
+                return stratum;
+            }
+        }
+
+        return null;
     }
 
     private void Accumulate(string record, RowValues values, CellValue[] cells, int index)
@@ -331,10 +371,9 @@ internal sealed class UploadChecks
             return;
         }
 
-        double? Read(string name) => values.Value(cells, name);
         foreach (var a in aggregates)
         {
-            if (a.Where is not null && a.Where.Evaluate(Read) != true)
+            if (a.Where is not null && a.Where.Evaluate(values, cells) != true)
             {
                 continue;
             }
@@ -343,14 +382,14 @@ internal sealed class UploadChecks
             var current = double.IsNaN(_sums[at]) ? 0 : _sums[at];
             if (a.Sum is not null)
             {
-                if (a.Sum.Compute(Read) is { } v)
+                if (a.Sum.Compute(values, cells) is { } v)
                 {
                     _sums[at] = current + v;
                 }
             }
             else if (a.Any is not null)
             {
-                _sums[at] = a.Any.Evaluate(Read) == true ? 1 : current;
+                _sums[at] = a.Any.Evaluate(values, cells) == true ? 1 : current;
             }
             else
             {
@@ -363,7 +402,6 @@ internal sealed class UploadChecks
     {
         if (!state.Rejected)
         {
-            state.Rejected = true;
             state.Reason = _reasons.Count;
             _reasons.Add(reason);
         }
@@ -373,15 +411,24 @@ internal sealed class UploadChecks
         v.Type is { } type ? type == "integer" :
         v.Count || v.Any is not null || (v.Cases.Count > 0 && v.Cases.All(c => long.TryParse(c.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)));
 
+    /// <summary>32 bytes a case (a million cases: 32 MB), so the fields are packed: record bits, the reason as its number + 1.</summary>
     private struct CaseState
     {
         public uint Seen;
         public uint Curated;
-        public bool Rejected;
-        public int Reason;
-        public int FirstRecord;
+        private int _reasonPlusOne;
+        public byte FirstRecord;
         public long FirstRow;
         public long MainRow;
+
+        public readonly bool Rejected => _reasonPlusOne > 0;
+
+        /// <summary>The index of the rejection reason in the reasons list; set once, when the case is rejected.</summary>
+        public int Reason
+        {
+            readonly get => _reasonPlusOne - 1;
+            set => _reasonPlusOne = value + 1;
+        }
     }
 
     private sealed record Aggregate(int Index, CaseVariable Variable, RuleExpression? Where, RuleExpression? Sum, RuleExpression? Any);

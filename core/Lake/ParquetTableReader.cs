@@ -8,6 +8,12 @@ namespace Pipeline.Core.Lake;
 /// Reads back a Parquet file written by <see cref="ParquetTableWriter"/>, row group by row group, as rows of
 /// <see cref="CellValue"/>: memory depends on the row-group size, not on the file size.
 /// </summary>
+/// <remarks>
+/// Measured hot path (the end-of-upload rewrite reads every curated row of the main record once more): the typed column
+/// buffers are allocated for the largest row group and reused for the next ones, so a long file allocates nothing per
+/// row group but what Parquet.Net itself needs. Fresh arrays per group were large-object-heap churn that cost gen2
+/// collections (docs/performance.md).
+/// </remarks>
 public static class ParquetTableReader
 {
     /// <summary>
@@ -21,71 +27,84 @@ public static class ParquetTableReader
         await using var reader = await ParquetReader.CreateAsync(file, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
         var fields = columns.Select(c => reader.Schema.FindDataField(c.Name)).ToArray();
         var row = new CellValue[columns.Count];
+        var buffers = new ColumnBuffers(columns);
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
             var rows = (int)group.RowCount;
-            var data = new CellValue[columns.Count][];
+            buffers.EnsureCapacity(rows);
             for (var c = 0; c < columns.Count; c++)
             {
-                data[c] = await ReadColumnAsync(group, fields[c], columns[c].Kind, rows, cancellationToken).ConfigureAwait(false);
+                await buffers.ReadAsync(group, fields[c], c, rows, cancellationToken).ConfigureAwait(false);
             }
 
             for (var r = 0; r < rows; r++)
             {
-                for (var c = 0; c < row.Length; c++)
-                {
-                    row[c] = data[c][r];
-                }
-
+                buffers.FillRow(row, r);
                 yield return row;
             }
         }
     }
 
-    private static async Task<CellValue[]> ReadColumnAsync(ParquetRowGroupReader group, DataField field, ColumnKind kind, int rows, CancellationToken cancellationToken)
+    /// <summary>One typed buffer per column, grown to the largest row group seen.</summary>
+    private sealed class ColumnBuffers(IReadOnlyList<TableColumn> columns)
     {
-        var cells = new CellValue[rows];
-        switch (kind)
+        private readonly ColumnKind[] _kinds = columns.Select(c => c.Kind).ToArray();
+        private readonly long?[][] _integers = new long?[columns.Count][];
+        private readonly double?[][] _reals = new double?[columns.Count][];
+        private readonly DateTime?[][] _times = new DateTime?[columns.Count][];
+        private readonly string?[][] _texts = new string?[columns.Count][];
+        private int _capacity = -1;
+
+        public void EnsureCapacity(int rows)
         {
-            case ColumnKind.Integer:
-                var integers = new long?[rows];
-                await group.ReadAsync<long>(field, integers, null, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < rows; i++)
-                {
-                    cells[i] = integers[i] is { } v ? CellValue.OfInteger(v) : CellValue.Null;
-                }
+            if (rows <= _capacity)
+            {
+                return;
+            }
 
-                break;
-            case ColumnKind.Real:
-                var reals = new double?[rows];
-                await group.ReadAsync<double>(field, reals, null, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < rows; i++)
-                {
-                    cells[i] = reals[i] is { } v ? CellValue.OfReal(v) : CellValue.Null;
-                }
+            for (var c = 0; c < _kinds.Length; c++)
+            {
+                _integers[c] = _kinds[c] == ColumnKind.Integer ? new long?[rows] : [];
+                _reals[c] = _kinds[c] == ColumnKind.Real ? new double?[rows] : [];
+                _times[c] = _kinds[c] == ColumnKind.Timestamp ? new DateTime?[rows] : [];
+                _texts[c] = _kinds[c] == ColumnKind.Text ? new string?[rows] : [];
+            }
 
-                break;
-            case ColumnKind.Timestamp:
-                var times = new DateTime?[rows];
-                await group.ReadAsync<DateTime>(field, times, null, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < rows; i++)
-                {
-                    cells[i] = times[i] is { } v ? CellValue.OfTimestamp(new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc))) : CellValue.Null;
-                }
-
-                break;
-            default:
-                var texts = new string?[rows];
-                await group.ReadAsync(field, texts, null, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < rows; i++)
-                {
-                    cells[i] = CellValue.OfText(texts[i]);
-                }
-
-                break;
+            _capacity = rows;
         }
 
-        return cells;
+        public async Task ReadAsync(ParquetRowGroupReader group, DataField field, int c, int rows, CancellationToken cancellationToken)
+        {
+            switch (_kinds[c])
+            {
+                case ColumnKind.Integer:
+                    await group.ReadAsync<long>(field, _integers[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ColumnKind.Real:
+                    await group.ReadAsync<double>(field, _reals[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ColumnKind.Timestamp:
+                    await group.ReadAsync<DateTime>(field, _times[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    await group.ReadAsync(field, _texts[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        public void FillRow(CellValue[] row, int r)
+        {
+            for (var c = 0; c < row.Length; c++)
+            {
+                row[c] = _kinds[c] switch
+                {
+                    ColumnKind.Integer => _integers[c][r] is { } i ? CellValue.OfInteger(i) : CellValue.Null,
+                    ColumnKind.Real => _reals[c][r] is { } d ? CellValue.OfReal(d) : CellValue.Null,
+                    ColumnKind.Timestamp => _times[c][r] is { } t ? CellValue.OfTimestamp(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))) : CellValue.Null,
+                    _ => CellValue.OfText(_texts[c][r]),
+                };
+            }
+        }
     }
 }

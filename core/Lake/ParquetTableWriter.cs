@@ -15,11 +15,14 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     private readonly ParquetTableOptions _options;
     private readonly string _tempPath;
     private readonly FileStream _file;
-    private readonly ParquetWriter _writer;
+    // Dropped once the footer is written: Parquet.Net keeps every row group's metadata until then (tens of MB for a
+    // wide table of a million rows), and the finished file may be read long after.
+    private ParquetWriter? _writer;
     private readonly long?[][] _integers;
     private readonly double?[][] _reals;
     private readonly string?[][] _texts;
     private readonly int _rowsPerGroup;
+    private DateTime?[] _times = []; // reused by every flush: timestamps are buffered as Unix milliseconds
     private bool _allocated;
     private int _buffered;
     private bool _completed;
@@ -71,6 +74,8 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             throw new ArgumentException($"Row has {row.Length} cells; the table has {_columns.Count} columns.", nameof(row));
         }
 
+        ObjectDisposedException.ThrowIf(_completed, this);
+
         if (!_allocated)
         {
             Allocate(_rowsPerGroup);
@@ -114,11 +119,22 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _writer!.DisposeAsync().ConfigureAwait(false);
+        _writer = null;
         _completed = true;
+        Release();
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
         _file.Position = 0;
         return new NonClosingStream(_file);
+    }
+
+    /// <summary>Lets the column buffers go once the file is complete.</summary>
+    private void Release()
+    {
+        Array.Fill(_integers, []);
+        Array.Fill(_reals, []);
+        Array.Fill(_texts, []);
+        _times = [];
     }
 
     private void Allocate(int rows)
@@ -140,7 +156,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             Allocate(0); // an empty table: zero-length buffers for its one empty row group
         }
 
-        using var group = _writer.CreateRowGroup();
+        using var group = _writer!.CreateRowGroup();
         for (var c = 0; c < _columns.Count; c++)
         {
             var field = _fields[c];
@@ -150,13 +166,13 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                     await group.WriteAsync<long>(field, _integers[c].AsMemory(0, _buffered), null, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ColumnKind.Timestamp:
-                    var times = new DateTime?[_buffered];
+                    _times = _times.Length >= _buffered ? _times : new DateTime?[_buffered];
                     for (var i = 0; i < _buffered; i++)
                     {
-                        times[i] = _integers[c][i] is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : null;
+                        _times[i] = _integers[c][i] is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : null;
                     }
 
-                    await group.WriteAsync<DateTime>(field, times, null, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAsync<DateTime>(field, _times.AsMemory(0, _buffered), null, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ColumnKind.Real:
                     await group.WriteAsync<double>(field, _reals[c].AsMemory(0, _buffered), null, null, cancellationToken).ConfigureAwait(false);
@@ -183,7 +199,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_completed)
+        if (!_completed && _writer is not null)
         {
             try
             {

@@ -123,7 +123,7 @@ public sealed class QualityStats(QualityManifest manifest)
             stats.DontKnow += dontKnow;
             if (Duration(layout, cells) is { } minutes)
             {
-                stats.DurationsMinutes.Add(minutes);
+                stats.AddDuration(minutes);
             }
         }
     }
@@ -227,7 +227,31 @@ public sealed class EnumeratorStats
 
     public long DontKnow { get; set; }
 
-    public List<double> DurationsMinutes { get; } = [];
+    /// <summary>Durations kept per enumerator: all of them up to this many, then a uniform sample of this many.</summary>
+    public const int MaxDurations = 10_000;
+
+    private readonly List<double> _durations = [];
+    private readonly Random _sampler = new(20261128);
+    private long _durationsSeen;
+
+    /// <summary>
+    /// The interview durations the median is taken from: every one up to <see cref="MaxDurations"/>, then a uniform random
+    /// sample of that many (reservoir sampling, fixed seed), so that memory does not grow with the interviews.
+    /// </summary>
+    public IReadOnlyList<double> DurationsMinutes => _durations;
+
+    public void AddDuration(double minutes)
+    {
+        _durationsSeen++;
+        if (_durations.Count < MaxDurations)
+        {
+            _durations.Add(minutes);
+        }
+        else if (_sampler.NextInt64(_durationsSeen) is var slot && slot < MaxDurations)
+        {
+            _durations[(int)slot] = minutes;
+        }
+    }
 
     public double? MedianDuration
     {

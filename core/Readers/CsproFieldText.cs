@@ -27,13 +27,19 @@ internal static class CsproFieldText
     /// <c>12.34</c>. A field that is not a right-justified number is returned trimmed, as found, for the validator to
     /// report; a left-justified number with implied decimals is ambiguous and comes back with a <paramref name="problem"/>.
     /// </summary>
-    public static string? Numeric(ReadOnlySpan<char> raw, DictionaryItem item, out string? problem)
+    public static string? Numeric(ReadOnlySpan<char> raw, DictionaryItem item, out string? problem, ShortStringPool? pool = null)
     {
         problem = null;
         var trimmed = raw.Trim(' ');
         if (trimmed.IsEmpty)
         {
             return null;
+        }
+
+        if ((item.Decimals == 0 || item.DecimalChar) && !trimmed.ContainsAnyExceptInRange('0', '9'))
+        {
+            // The common case, digits only: the text as it is (measured hot path; codes repeat, so they are pooled).
+            return pool?.GetString(trimmed) ?? trimmed.ToString();
         }
 
         var leftJustified = raw.Length > 0 && raw[^1] == ' ';
@@ -60,10 +66,10 @@ internal static class CsproFieldText
     }
 
     /// <summary>An alpha field: trailing blanks dropped (as exports do), U+2424 back to a newline.</summary>
-    public static string Alpha(ReadOnlySpan<char> raw)
+    public static string Alpha(ReadOnlySpan<char> raw, ShortStringPool? pool = null)
     {
         var text = raw.TrimEnd(' ');
-        return text.Contains(NewlineSymbol) ? text.ToString().Replace(NewlineSymbol, '\n') : text.ToString();
+        return text.Contains(NewlineSymbol) ? text.ToString().Replace(NewlineSymbol, '\n') : pool?.GetString(text) ?? text.ToString();
     }
 
     /// <summary>

@@ -20,9 +20,13 @@ internal sealed class CsproLineParser
 
     /// <summary>How the structural problem of a line with an unknown record type starts (its row holds the IDs only).</summary>
     public const string UnknownRecordType = "unknown record type";
-    private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
+    // Occurrences per record and level node within the current case, keyed by a 64-bit hash of record and node key.
+    private readonly Dictionary<ulong, int> _occurrences = [];
     private readonly string _knownTypes;
-    private string? _caseKey;
+    private readonly ShortStringPool _pool = new();
+    private char[] _key = new char[64];
+    private char[] _caseKey = [];
+    private int _caseKeyLength = -1;
 
     public CsproLineParser(SurveyPack pack)
     {
@@ -61,7 +65,7 @@ internal sealed class CsproLineParser
     /// <summary>Forgets the current case (a .csdb v2 questionnaire holds exactly one case).</summary>
     public void StartCase()
     {
-        _caseKey = null;
+        _caseKeyLength = -1;
         _occurrences.Clear();
     }
 
@@ -97,7 +101,7 @@ internal sealed class CsproLineParser
         }
         else
         {
-            var type = Slice(line, _dictionary.RecordTypeStart, _dictionary.RecordTypeLength);
+            var type = _pool.GetString(SliceSpan(line, _dictionary.RecordTypeStart, _dictionary.RecordTypeLength, ref _key));
             if (!_byType.TryGetValue(type, out plan!))
             {
                 UnknownRecordTypeLines++;
@@ -107,7 +111,7 @@ internal sealed class CsproLineParser
         }
 
         knownRecordType = true;
-        var fields = plan.Fields(line, problems);
+        var fields = plan.Fields(line, problems, _pool);
         var content = line.AsSpan().TrimEnd(' ').Length;
         if (content > plan.Length)
         {
@@ -120,20 +124,55 @@ internal sealed class CsproLineParser
 
     private void CountOccurrence(RecordPlan plan, string line, List<string> problems)
     {
-        var caseKey = plan.LevelKey(line, 1);
-        if (!string.Equals(caseKey, _caseKey, StringComparison.Ordinal))
+        var caseKeyLength = plan.LevelKey(line, 1, ref _key);
+        if (caseKeyLength != _caseKeyLength || !_key.AsSpan(0, caseKeyLength).SequenceEqual(_caseKey.AsSpan(0, caseKeyLength)))
         {
             // CSPro: a case is a run of lines with the same level-1 key (TextRepository::ReadUntilKeyChange).
-            _caseKey = caseKey;
+            if (_caseKey.Length < caseKeyLength)
+            {
+                _caseKey = new char[_key.Length];
+            }
+
+            _key.AsSpan(0, caseKeyLength).CopyTo(_caseKey);
+            _caseKeyLength = caseKeyLength;
             _occurrences.Clear();
         }
 
-        var key = plan.Record.Name + "\u0001" + plan.LevelKey(line, plan.Level + 1);
-        var count = _occurrences[key] = _occurrences.GetValueOrDefault(key) + 1;
+        var nodeKeyLength = plan.LevelKey(line, plan.Level + 1, ref _key);
+        var hash = System.IO.Hashing.XxHash64.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_key.AsSpan(0, nodeKeyLength)), plan.TypeHash);
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_occurrences, hash, out _);
+        var count = ++slot;
         if (count > plan.Record.MaxRecords)
         {
             problems.Add($"record {plan.Record.Name} occurs {count.ToString(CultureInfo.InvariantCulture)} times in this {(plan.Level == 0 ? "case" : "level node")}; the dictionary allows {plan.Record.MaxRecords.ToString(CultureInfo.InvariantCulture)} (CSPro drops the extra lines)");
         }
+    }
+
+    /// <summary>
+    /// The characters at 1-based <paramref name="start"/>: the line itself when it is long enough, else a copy in
+    /// <paramref name="scratch"/> padded with blanks (short lines are padded, FullLineProcessor).
+    /// </summary>
+    internal static ReadOnlySpan<char> SliceSpan(string line, int start, int length, ref char[] scratch)
+    {
+        var from = start - 1;
+        if (from + length <= line.Length)
+        {
+            return line.AsSpan(from, length);
+        }
+
+        if (scratch.Length < length)
+        {
+            scratch = new char[Math.Max(length, scratch.Length * 2)];
+        }
+
+        var target = scratch.AsSpan(0, length);
+        target.Fill(' ');
+        if (from < line.Length)
+        {
+            line.AsSpan(from).CopyTo(target);
+        }
+
+        return target;
     }
 
     internal static string Slice(string line, int start, int length)
@@ -156,6 +195,7 @@ internal sealed class CsproLineParser
     {
         private readonly FieldSource?[] _sources;
         private readonly DictionaryItem[][] _levelIds;
+        private char[] _scratch = new char[64];
 
         public RecordPlan(DataDictionary dictionary, int level, DictionaryRecord record, RecordLayout layout)
         {
@@ -163,6 +203,7 @@ internal sealed class CsproLineParser
             Level = level;
             Layout = layout;
             TypeValue = dictionary.RecordTypeLength > 0 ? record.RecordTypeValue.PadRight(dictionary.RecordTypeLength)[..dictionary.RecordTypeLength] : string.Empty;
+            TypeHash = (long)System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(record.Name));
             _levelIds = dictionary.Levels.Take(level + 1).Select(l => l.IdItems.ToArray()).ToArray();
 
             var available = new Dictionary<string, FieldSource>(StringComparer.OrdinalIgnoreCase);
@@ -201,6 +242,9 @@ internal sealed class CsproLineParser
 
         public string TypeValue { get; }
 
+        /// <summary>A 64-bit hash of the record name: the seed of its occurrence keys.</summary>
+        public long TypeHash { get; }
+
         /// <summary>Last column of the record (record type, all ID items, the record's items).</summary>
         public int Length { get; }
 
@@ -211,10 +255,36 @@ internal sealed class CsproLineParser
         public IReadOnlyList<string> ItemsWithoutColumn { get; }
 
         /// <summary>The concatenated ID spans of levels 1..<paramref name="levels"/>, as CSPro keys cases and level nodes.</summary>
-        public string LevelKey(string line, int levels) =>
-            string.Concat(_levelIds.Take(levels).SelectMany(i => i).Select(i => Slice(line, i.Start, i.Length)));
+        public string LevelKey(string line, int levels)
+        {
+            var buffer = new char[64];
+            var length = LevelKey(line, levels, ref buffer);
+            return new string(buffer, 0, length);
+        }
 
-        public string?[] Fields(string line, List<string> problems)
+        /// <summary><see cref="LevelKey(string, int)"/> written into <paramref name="buffer"/> (grown if needed); returns its length.</summary>
+        public int LevelKey(string line, int levels, ref char[] buffer)
+        {
+            var at = 0;
+            for (var l = 0; l < levels && l < _levelIds.Length; l++)
+            {
+                foreach (var item in _levelIds[l])
+                {
+                    var part = SliceSpan(line, item.Start, item.Length, ref _scratch);
+                    if (buffer.Length < at + part.Length)
+                    {
+                        Array.Resize(ref buffer, Math.Max(at + part.Length, buffer.Length * 2));
+                    }
+
+                    part.CopyTo(buffer.AsSpan(at));
+                    at += part.Length;
+                }
+            }
+
+            return at;
+        }
+
+        public string?[] Fields(string line, List<string> problems, ShortStringPool? pool = null)
         {
             var fields = new string?[_sources.Length];
             for (var c = 0; c < _sources.Length; c++)
@@ -224,14 +294,14 @@ internal sealed class CsproLineParser
                     continue;
                 }
 
-                var raw = Slice(line, source.Start, source.Item.Length);
+                var raw = SliceSpan(line, source.Start, source.Item.Length, ref _scratch);
                 if (source.Item.DataType == ItemDataType.Alpha)
                 {
-                    fields[c] = CsproFieldText.Alpha(raw);
+                    fields[c] = CsproFieldText.Alpha(raw, pool);
                 }
                 else
                 {
-                    fields[c] = CsproFieldText.Numeric(raw, source.Item, out var problem);
+                    fields[c] = CsproFieldText.Numeric(raw, source.Item, out var problem, pool);
                     if (problem is not null)
                     {
                         problems.Add($"{problem} (columns {Columns(source.Start, source.Item.Length)})");

@@ -24,6 +24,7 @@ internal sealed class TextLineSource
     private bool _skipLeadingLf;
     private bool _first = true;
     private bool _unterminated;
+    private char[] _chars = [];
 
     public TextLineSource(Stream stream, string fileName, int maxLineBytes)
     {
@@ -55,8 +56,39 @@ internal sealed class TextLineSource
             return (null, null);
         }
 
+        var (encoding, start, problem) = Decode(bytes.Value.Span);
+        return (encoding.GetString(bytes.Value.Span[start..]), problem);
+    }
+
+    /// <summary>
+    /// The next line decoded into a buffer this source reuses for the following line (no string per line), or null at
+    /// the end; the problem as in <see cref="ReadLineAsync"/>.
+    /// </summary>
+    public async ValueTask<(ReadOnlyMemory<char>? Line, string? Problem)> ReadLineCharsAsync(CancellationToken cancellationToken)
+    {
+        var bytes = await NextLineBytesAsync(cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return (null, null);
+        }
+
+        var (encoding, start, problem) = Decode(bytes.Value.Span);
+        var span = bytes.Value.Span[start..];
+        var room = encoding.GetMaxCharCount(span.Length);
+        if (_chars.Length < room)
+        {
+            _chars = new char[Math.Max(room, _chars.Length * 2)];
+        }
+
+        var length = encoding.GetChars(span, _chars);
+        return (_chars.AsMemory(0, length), problem);
+    }
+
+    /// <summary>How to decode a line: its encoding, the offset past a byte-order mark, and any problem to report.</summary>
+    private (Encoding Encoding, int Start, string? Problem) Decode(ReadOnlySpan<byte> span)
+    {
         LineNumber++;
-        var span = bytes.Value.Span;
+        var start = 0;
         if (_first)
         {
             _first = false;
@@ -64,10 +96,11 @@ internal sealed class TextLineSource
             if (span.StartsWith(Encoding.UTF8.Preamble))
             {
                 HasUtf8Bom = true;
-                span = span[3..];
+                start = 3;
             }
         }
 
+        span = span[start..];
         var nul = span.IndexOf((byte)0);
         if (nul >= 0)
         {
@@ -79,22 +112,22 @@ internal sealed class TextLineSource
             // CSPro ends every line, the last one included; a last line without its end was cut short.
             var valid = Utf8.IsValid(span);
             AnsiLines += valid ? 0 : 1;
-            return (valid ? Encoding.UTF8.GetString(span) : DictionaryReader.Windows1252.GetString(span), UnterminatedLastLine);
+            return (valid ? Encoding.UTF8 : DictionaryReader.Windows1252, start, UnterminatedLastLine);
         }
 
         if (Utf8.IsValid(span))
         {
-            return (Encoding.UTF8.GetString(span), null);
+            return (Encoding.UTF8, start, null);
         }
 
         if (HasUtf8Bom)
         {
             var bad = FirstInvalidByte(span);
-            return (Encoding.UTF8.GetString(span), $"the line is not valid UTF-8 (byte {bad.Offset + 1} is 0x{bad.Value:X2}) although the file starts with a UTF-8 byte-order mark; invalid bytes were read as U+FFFD");
+            return (Encoding.UTF8, start, $"the line is not valid UTF-8 (byte {bad.Offset + 1} is 0x{bad.Value:X2}) although the file starts with a UTF-8 byte-order mark; invalid bytes were read as U+FFFD");
         }
 
         AnsiLines++;
-        return (DictionaryReader.Windows1252.GetString(span), null);
+        return (DictionaryReader.Windows1252, start, null);
     }
 
     private void CheckStart(ReadOnlySpan<byte> head)

@@ -9,7 +9,9 @@ internal sealed class Utf8OrAnsiTextReader : TextReader
 {
     private readonly TextLineSource _lines;
     private readonly Stream _stream;
-    private string _current = string.Empty;
+    // The current line and its '\n', in a buffer reused from line to line (no string per line: measured hot path).
+    private char[] _current = new char[256];
+    private int _length;
     private int _position;
     private bool _eof;
 
@@ -63,21 +65,28 @@ internal sealed class Utf8OrAnsiTextReader : TextReader
     /// <summary>True when there is at least one character to hand out.</summary>
     private async ValueTask<bool> Fill(CancellationToken cancellationToken)
     {
-        while (_position >= _current.Length)
+        while (_position >= _length)
         {
             if (_eof)
             {
                 return false;
             }
 
-            var (line, _) = await _lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            if (line is null)
+            var (line, _) = await _lines.ReadLineCharsAsync(cancellationToken).ConfigureAwait(false);
+            if (line is not { } chars)
             {
                 _eof = true;
                 return false;
             }
 
-            _current = line + "\n";
+            if (_current.Length < chars.Length + 1)
+            {
+                _current = new char[Math.Max(chars.Length + 1, _current.Length * 2)];
+            }
+
+            chars.Span.CopyTo(_current);
+            _current[chars.Length] = '\n';
+            _length = chars.Length + 1;
             _position = 0;
         }
 
@@ -86,7 +95,7 @@ internal sealed class Utf8OrAnsiTextReader : TextReader
 
     private int Copy(Span<char> target)
     {
-        var n = Math.Min(target.Length, _current.Length - _position);
+        var n = Math.Min(target.Length, _length - _position);
         _current.AsSpan(_position, n).CopyTo(target);
         _position += n;
         return n;

@@ -47,7 +47,7 @@ public static class PowerQueryKit
         await using var tables = await RecordTables.CreateAsync(pack, layout, new Dictionary<string, string>(), new ParquetTableOptions { RowGroupRows = 1 }, cancellationToken).ConfigureAwait(false);
         var added = pack.Cleaning.Columns.Select(c => (c.Name, c.Label)).Concat(pack.Cleaning.CaseVariables.Select(v => (v.Name, v.Label)))
             .GroupBy(x => x.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Label, StringComparer.OrdinalIgnoreCase);
-        return tables.Curated.Columns.Select(c => (c, added.TryGetValue(c.Name, out var label) ? label : Label(layout, c.Name))).ToList();
+        return tables.CuratedColumns.Select(c => (c, added.TryGetValue(c.Name, out var label) ? label : Label(layout, c.Name))).ToList();
     }
 
     /// <summary>The M query of one curated record.</summary>

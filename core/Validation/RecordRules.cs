@@ -43,30 +43,37 @@ public sealed class RecordRules
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(issues);
-        double? Value(string item) => _values.Value(cells, item);
-        bool Answered(int c) => !cells[c].IsNull || nulledCode?.Invoke(c) is not null;
-
         foreach (var rule in _rules)
         {
-            if (rule.When is not null && rule.When.Evaluate(Value) != true)
+            if (rule.When is not null && rule.When.Evaluate(_values, cells) != true)
             {
                 continue;
             }
 
-            foreach (var c in rule.Blank.Where(Answered))
+            foreach (var c in rule.Blank)
             {
+                if (!Answered(cells, c, nulledCode))
+                {
+                    continue;
+                }
+
                 var shown = cells[c].IsNull ? nulledCode!(c)!.Value.ToString(CultureInfo.InvariantCulture) : Shown(c, cells[c]);
                 issues.Add(Issue(row, caseKey, rule, _layout.Columns[c].Name, shown, $"{_layout.Columns[c].Name} should be blank: {rule.Definition.Description}"));
             }
 
-            foreach (var c in rule.Answered.Where(c => !Answered(c)))
+            foreach (var c in rule.Answered)
             {
+                if (Answered(cells, c, nulledCode))
+                {
+                    continue;
+                }
+
                 issues.Add(Issue(row, caseKey, rule, _layout.Columns[c].Name, string.Empty, $"{_layout.Columns[c].Name} should be answered: {rule.Definition.Description}"));
             }
 
-            if (rule.Check is not null && rule.Check.Evaluate(Value) == false)
+            if (rule.Check is not null && rule.Check.Evaluate(_values, cells) == false)
             {
-                var values = Describe(rule.Check, Value);
+                var values = Describe(rule.Check, item => _values.Value(cells, item));
                 issues.Add(Issue(row, caseKey, rule, string.Join('+', rule.Check.Items), values, $"{rule.Definition.Description} ({rule.Check.Text}; found {values})"));
             }
 
@@ -80,6 +87,8 @@ public sealed class RecordRules
             }
         }
     }
+
+    private static bool Answered(CellValue[] cells, int c, Func<int, long?>? nulledCode) => !cells[c].IsNull || nulledCode?.Invoke(c) is not null;
 
     /// <summary>"A=1, B=blank": the values a broken check read, for its message.</summary>
     public static string Describe(RuleExpression expression, Func<string, double?> value)

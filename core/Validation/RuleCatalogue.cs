@@ -92,6 +92,11 @@ public sealed class RuleCatalogue
             {
                 throw new SurveyPackException($"{where}: outlier needs threshold > 0, minGroup ≥ 3 and scale linear or log.");
             }
+
+            if (rule.Outlier is { By.Count: > OutlierCheck.MaxBy })
+            {
+                throw new SurveyPackException($"{where}: outlier groups by at most {OutlierCheck.MaxBy} items (by: {string.Join(", ", rule.Outlier.By)}); group by fewer, or derive one grouping item in cleaning.yaml.");
+            }
         }
     }
 
@@ -168,6 +173,9 @@ public sealed class SpecifyCheck
 /// </summary>
 public sealed class OutlierCheck
 {
+    /// <summary>Most items in <see cref="By"/>: a group is keyed by their values without building a string per row.</summary>
+    public const int MaxBy = 4;
+
     /// <summary>The value checked: an item, a derived column or an expression, e.g. Q4_2_PROD_KG / Q4_1_AREA_HA.</summary>
     public string Value { get; set; } = string.Empty;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Core.Lake;
 
 namespace Pipeline.Core.Validation;
 
@@ -36,7 +37,7 @@ public sealed class RuleExpression
 
     /// <summary>
     /// Parses a numeric expression (no comparison), e.g. <c>Q4_1_AREA * Q4_1_M2_PER_UNIT / 10000</c> or
-    /// <c>floor(C1_DATE / 10000) - B7_START_YEAR</c>, for <see cref="Compute"/>.
+    /// <c>floor(C1_DATE / 10000) - B7_START_YEAR</c>, for <see cref="Compute(RowValues, CellValue[])"/>.
     /// </summary>
     public static RuleExpression ParseValue(string text)
     {
@@ -47,31 +48,86 @@ public sealed class RuleExpression
     }
 
     /// <summary>True, false, or null (unknown because an operand is blank). <paramref name="value"/> gives an item's value or null.</summary>
-    public bool? Evaluate(Func<string, double?> value) => _root.Truth(value);
+    public bool? Evaluate(Func<string, double?> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return _root.Truth(new Source(value, null, null));
+    }
 
     /// <summary>The value of an expression parsed by <see cref="ParseValue"/>; null when an operand is blank or a divisor is 0.</summary>
-    public double? Compute(Func<string, double?> value) => _root.Number(value);
+    public double? Compute(Func<string, double?> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return _root.Number(new Source(value, null, null));
+    }
+
+    /// <summary>
+    /// <see cref="Evaluate(Func{string, double?})"/> over a row's cells, each item read as <see cref="RowValues.Value(ReadOnlySpan{CellValue}, string)"/>
+    /// does. Allocates nothing: an item's position is looked up once per <paramref name="values"/> and remembered (the
+    /// per-row path of validation, cleaning and the case checks).
+    /// </summary>
+    public bool? Evaluate(RowValues values, CellValue[] cells)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(cells);
+        return _root.Truth(new Source(null, values, cells));
+    }
+
+    /// <summary><see cref="Compute(Func{string, double?})"/> over a row's cells; see <see cref="Evaluate(RowValues, CellValue[])"/>.</summary>
+    public double? Compute(RowValues values, CellValue[] cells)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(cells);
+        return _root.Number(new Source(null, values, cells));
+    }
+
+    /// <summary>Where item values come from: a lookup by name, or a row's cells.</summary>
+    private readonly struct Source(Func<string, double?>? byName, RowValues? values, CellValue[]? cells)
+    {
+        public double? Read(Item item) => byName is not null ? byName(item.Name) : item.Read(values!, cells!);
+    }
 
     private abstract class Node
     {
-        public virtual double? Number(Func<string, double?> value) => throw new InvalidOperationException("not a number");
+        public virtual double? Number(in Source value) => throw new InvalidOperationException("not a number");
 
-        public virtual bool? Truth(Func<string, double?> value) => throw new InvalidOperationException("not a condition");
+        public virtual bool? Truth(in Source value) => throw new InvalidOperationException("not a condition");
     }
 
     private sealed class Constant(double v) : Node
     {
-        public override double? Number(Func<string, double?> value) => v;
+        public override double? Number(in Source value) => v;
     }
 
     private sealed class Item(string name) : Node
     {
-        public override double? Number(Func<string, double?> value) => value(name);
+        // The position of the item in the last RowValues it was read from; replaced as one reference, so concurrent
+        // readers with different RowValues never see a mixed pair.
+        private Binding? _binding;
+
+        public string Name => name;
+
+        public override double? Number(in Source value) => value.Read(this);
+
+        public double? Read(RowValues values, CellValue[] cells)
+        {
+            var binding = _binding;
+            if (binding is null || !ReferenceEquals(binding.Values, values))
+            {
+                binding = new Binding(values, values.IndexOf(name));
+                _binding = binding;
+            }
+
+            var slot = binding.Slot;
+            return slot < 0 || slot >= cells.Length ? null : RowValues.Value(cells[slot], values.KindOf(slot));
+        }
+
+        private sealed record Binding(RowValues Values, int Slot);
     }
 
     private sealed class Arithmetic(Node left, char op, Node right) : Node
     {
-        public override double? Number(Func<string, double?> value) =>
+        public override double? Number(in Source value) =>
             left.Number(value) is { } a && right.Number(value) is { } b
                 ? op switch { '+' => a + b, '-' => a - b, '*' => a * b, _ => b == 0 ? null : a / b }
                 : null;
@@ -79,13 +135,13 @@ public sealed class RuleExpression
 
     private sealed class Function(string name, Node argument) : Node
     {
-        public override double? Number(Func<string, double?> value) =>
+        public override double? Number(in Source value) =>
             argument.Number(value) is { } a ? name switch { "floor" => Math.Floor(a), "round" => Math.Round(a, MidpointRounding.AwayFromZero), _ => Math.Abs(a) } : null;
     }
 
     private sealed class Compare(Node left, string op, Node right) : Node
     {
-        public override bool? Truth(Func<string, double?> value)
+        public override bool? Truth(in Source value)
         {
             if (left.Number(value) is not { } a || right.Number(value) is not { } b)
             {
@@ -104,20 +160,33 @@ public sealed class RuleExpression
         }
     }
 
-    private sealed class In(Node left, IReadOnlyList<double> set, bool negated) : Node
+    private sealed class In(Node left, double[] set, bool negated) : Node
     {
-        public override bool? Truth(Func<string, double?> value) =>
-            left.Number(value) is { } a ? set.Any(s => Math.Abs(s - a) < 1e-9) != negated : null;
+        public override bool? Truth(in Source value) =>
+            left.Number(value) is { } a ? Contains(a) != negated : null;
+
+        private bool Contains(double a)
+        {
+            foreach (var s in set)
+            {
+                if (Math.Abs(s - a) < 1e-9)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private sealed class Blank(Node operand, bool negated) : Node
     {
-        public override bool? Truth(Func<string, double?> value) => (operand.Number(value) is null) != negated;
+        public override bool? Truth(in Source value) => (operand.Number(value) is null) != negated;
     }
 
     private sealed class Logic(Node left, bool isAnd, Node right) : Node
     {
-        public override bool? Truth(Func<string, double?> value)
+        public override bool? Truth(in Source value)
         {
             var a = left.Truth(value);
             var b = right.Truth(value);
@@ -129,7 +198,7 @@ public sealed class RuleExpression
 
     private sealed class Not(Node operand) : Node
     {
-        public override bool? Truth(Func<string, double?> value) => !operand.Truth(value);
+        public override bool? Truth(in Source value) => !operand.Truth(value);
     }
 
     /// <summary>Recursive descent over a token list; keywords are case-insensitive.</summary>
@@ -212,7 +281,7 @@ public sealed class RuleExpression
                 }
 
                 Expect(")");
-                return new In(left, set, notIn);
+                return new In(left, set.ToArray(), notIn);
             }
 
             if (notIn)
