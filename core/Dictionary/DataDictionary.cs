@@ -107,12 +107,32 @@ internal sealed class NumericCodes
     private readonly decimal[] _from;
     private readonly decimal[] _to;
 
+    // The same ranges for whole numbers: v is in [from, to] exactly when ceiling(from) <= v <= floor(to).
+    private readonly long[] _wholeFrom;
+    private readonly long[] _wholeTo;
+
     public NumericCodes(ValueSet valueSet)
     {
         ArgumentNullException.ThrowIfNull(valueSet);
         var bounds = valueSet.Values.SelectMany(v => v.Pairs).Select(p => p.NumericBounds).OfType<(decimal From, decimal To)>().ToArray();
         _from = bounds.Select(b => b.From).ToArray();
         _to = bounds.Select(b => b.To).ToArray();
+        _wholeFrom = _from.Select(f => (long)Math.Clamp(decimal.Ceiling(f), long.MinValue, long.MaxValue)).ToArray();
+        _wholeTo = _to.Select(t => (long)Math.Clamp(decimal.Floor(t), long.MinValue, long.MaxValue)).ToArray();
+    }
+
+    /// <summary><see cref="Contains(decimal)"/> for a whole number, without decimal arithmetic.</summary>
+    public bool Contains(long value)
+    {
+        for (var i = 0; i < _wholeFrom.Length; i++)
+        {
+            if (value >= _wholeFrom[i] && value <= _wholeTo[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public bool Contains(decimal value)

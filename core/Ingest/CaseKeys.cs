@@ -5,15 +5,16 @@ namespace Pipeline.Core.Ingest;
 
 /// <summary>
 /// Case key → case number (0, 1, 2, … in order of first appearance) for the whole-upload checks, sized for millions of
-/// cases: the index holds 64-bit hashes of the keys (XxHash64), the keys themselves sit in one chunked character array
-/// at the width of the first key (a key of another width, which CSPro does not write, is kept aside as a string).
-/// About 40 bytes a case instead of a string and a dictionary entry of about 90. Two keys with the same 64-bit hash
+/// cases: the index holds 64-bit hashes of the keys (XxHash64), the keys themselves sit in one chunked byte array at the
+/// width of the first key, a byte a character (a key of another width, which CSPro does not write, or with a character
+/// past Latin-1, is kept aside as a string).
+/// About 30 bytes a case (the index 16–32, the key 1 a character) instead of a string and a dictionary entry of about 90. Two keys with the same 64-bit hash
 /// would be taken for one case: with a million cases the chance is about 1 in 30 million million.
 /// </summary>
 internal sealed class CaseKeys
 {
-    private readonly Dictionary<ulong, int> _index = [];
-    private readonly ChunkedArray<char> _chars = new(' ');
+    private readonly HashIndex _index = new();
+    private readonly ChunkedArray<byte> _chars = new((byte)' ');
     private readonly Dictionary<int, string> _otherWidths = [];
     private int _width = -1;
 
@@ -26,26 +27,24 @@ internal sealed class CaseKeys
     public int GetOrAdd(string key, out bool added)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, Hash(key), out var exists);
-        added = !exists;
-        if (exists)
+        var index = _index.GetOrAdd(Hash(key), _index.Count, out added);
+        if (!added)
         {
-            return slot;
+            return index;
         }
 
-        var index = slot = _index.Count - 1;
         if (_width < 0)
         {
             _width = key.Length;
         }
 
-        if (key.Length == _width)
+        if (key.Length == _width && !key.AsSpan().ContainsAnyExceptInRange('\0', '\u00FF'))
         {
             var start = (long)index * _width;
             _chars.Grow(start + _width);
             for (var i = 0; i < key.Length; i++)
             {
-                _chars[start + i] = key[i];
+                _chars[start + i] = (byte)key[i]; // Latin-1: one byte a character
             }
         }
         else
@@ -69,7 +68,7 @@ internal sealed class CaseKeys
         {
             for (var i = 0; i < span.Length; i++)
             {
-                span[i] = state.Item1._chars[state.start + i];
+                span[i] = (char)state.Item1._chars[state.start + i];
             }
         });
     }

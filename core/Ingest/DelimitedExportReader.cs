@@ -29,6 +29,9 @@ public sealed class DelimitedExportReader : IExportReader
 
     public string Format => "delimited";
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<string>? Records => [Layout.Record.Name];
+
     /// <summary>The longest physical line accepted (16 MiB): far beyond any CSPro export row, short of memory trouble.</summary>
     public const int MaxLineBytes = 1 << 24;
 

@@ -16,4 +16,11 @@ public interface IExportReader : IAsyncDisposable
     /// as CSPro reads them), or null for binary formats (.csdb, .xlsx).
     /// </summary>
     string? TextEncoding => null;
+
+    /// <summary>
+    /// The records this upload can hold, when the format says so before the first row (a delimited export is one
+    /// record), or null when any record may come. The whole-upload checks skip what cannot apply: roster sums for the
+    /// level-1 record's case columns are not kept for an upload without level-1 rows.
+    /// </summary>
+    IReadOnlyCollection<string>? Records => null;
 }

@@ -155,7 +155,7 @@ public sealed class IngestService(
         var records = new Dictionary<string, RecordState>(StringComparer.Ordinal);
         var quality = new QualityStats(pack.Manifest.Quality);
         var cleaning = new CleaningCounts();
-        var checks = new UploadChecks(pack);
+        var checks = new UploadChecks(pack, reader.Records);
         try
         {
             var started = time.GetTimestamp();
@@ -206,37 +206,39 @@ public sealed class IngestService(
 
     private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, QualityStats quality, CleaningCounts cleaning, UploadChecks checks, Dictionary<string, RecordState> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
-        var issues = new List<RowIssue>();
         var ingested = record.ReceivedUtc; // the first delivery's time: a retry writes identical files
         Func<string, string> pseudonym = pseudonymiser.Pseudonym; // one delegate, not one per row
         long read = 0;
-        var rows = _options.ReadAhead ? ReadAhead.Of(reader.ReadAsync(cancellationToken), cancellationToken) : reader.ReadAsync(cancellationToken);
-        await foreach (var row in rows.ConfigureAwait(false))
+
+        // Per row: read → dictionary checks → cleaning and rules → write. With read-ahead the first two run on another
+        // thread, a few batches ahead of the rest here (RowChecks says why the split falls there).
+        var checkedRows = new RowChecks(pack, cleaning).CheckAsync(reader.ReadAsync(cancellationToken), cancellationToken);
+        var rows = _options.ReadAhead ? ReadAhead.Of(checkedRows, cancellationToken) : checkedRows;
+        await foreach (var checkedRow in rows.ConfigureAwait(false))
         {
             read++;
+            var row = checkedRow.Row;
             if (!records.TryGetValue(row.Layout.Record.Name, out var state))
             {
                 var recordMetadata = new Dictionary<string, string>(metadata) { ["record"] = row.Layout.Record.Name };
-                var cleaner = new RecordCleaner(row.Layout, pack.Cleaning, pack.Gazetteer, cleaning);
-                var validator = new RowValidator(row.Layout, pack.Rules, cleaner);
                 var tables = await RecordTables.CreateAsync(pack, row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
-                state = new RecordState(tables, validator, cleaner, new CellValue[validator.CellCount], cleaner.NulledCode);
+                state = new RecordState(tables);
                 records.Add(row.Layout.Record.Name, state);
             }
 
-            issues.Clear();
-            var accepted = state.Validator.Validate(row, state.Cells, issues, out var caseKey);
-            quality.Add(row.Layout, state.Cells, issues, accepted, caseKey, pseudonym, state.NulledCode);
-            if (accepted)
+            checkedRow.Complete();
+            var (cells, issues, caseKey) = (checkedRow.Cells, checkedRow.Issues, checkedRow.CaseKey);
+            quality.Add(row.Layout, cells, issues, checkedRow.Accepted, caseKey, pseudonym, checkedRow.NulledCode);
+            if (checkedRow.Accepted)
             {
-                checks.Observe(row.Layout.Record.Name, state.Cleaner.Values, caseKey, row.Row, null, state.Cells);
+                checks.Observe(row.Layout.Record.Name, checkedRow.Values, caseKey, row.Row, null, cells);
                 var warnings = issues.Count == 0 ? null : string.Join(',', issues.Select(i => i.Rule).Distinct(StringComparer.Ordinal));
-                await state.Tables.AddCuratedAsync(caseKey, state.Cells, state.Validator.Nulled, warnings, record.UploadId, row.Row, ingested, pseudonym, cancellationToken).ConfigureAwait(false);
+                await state.Tables.AddCuratedAsync(caseKey, cells, checkedRow.Nulled, warnings, record.UploadId, row.Row, ingested, pseudonym, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
-                checks.Observe(row.Layout.Record.Name, state.Cleaner.Values, caseKey, row.Row, reasons, state.Cells);
+                checks.Observe(row.Layout.Record.Name, checkedRow.Values, caseKey, row.Row, reasons, cells);
                 await state.Tables.AddRejectedAsync(row, caseKey, reasons, pseudonym, cancellationToken).ConfigureAwait(false);
                 quality.AddRejectedCase(row.Layout, row, pseudonym);
                 logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, record.BlobPath, reasons);
@@ -382,7 +384,7 @@ public sealed class IngestService(
         await lake.WriteAsync(zone, path, content, ifMatch: null, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record RecordState(RecordTables Tables, RowValidator Validator, RecordCleaner Cleaner, CellValue[] Cells, Func<int, long?> NulledCode);
+    private sealed record RecordState(RecordTables Tables);
 
     /// <summary>Same blob version → same id: duplicate events for one upload are recognised; a re-upload gets a new id.</summary>
     public static string UploadIdOf(string path, string etag) =>

@@ -21,10 +21,16 @@ internal static class ReadAhead
     /// <summary>Batches the source may run ahead.</summary>
     public const int Batches = 4;
 
-    public static async IAsyncEnumerable<SourceRow> Of(IAsyncEnumerable<SourceRow> rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Most items the source can have yielded that the consumer has not finished: the batches queued, the one being
+    /// filled and the one being consumed. A source that reuses its items (<see cref="RowChecks"/>) keeps more than this.
+    /// </summary>
+    public const int MaxInFlight = (Batches + 2) * BatchRows;
+
+    public static async IAsyncEnumerable<T> Of<T>(IAsyncEnumerable<T> rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var channel = Channel.CreateBounded<SourceRow[]>(new BoundedChannelOptions(Batches) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var channel = Channel.CreateBounded<T[]>(new BoundedChannelOptions(Batches) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Exception? error = null;
         var producer = Task.Run(
@@ -32,7 +38,7 @@ internal static class ReadAhead
             {
                 try
                 {
-                    var batch = new SourceRow[BatchRows];
+                    var batch = new T[BatchRows];
                     var n = 0;
                     await foreach (var row in rows.WithCancellation(stop.Token).ConfigureAwait(false))
                     {
@@ -40,7 +46,7 @@ internal static class ReadAhead
                         if (n == BatchRows)
                         {
                             await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
-                            batch = new SourceRow[BatchRows];
+                            batch = new T[BatchRows];
                             n = 0;
                         }
                     }

@@ -17,8 +17,9 @@ public sealed class RowValidator
 {
     private const string Masked = "«personal data»";
     private readonly RecordLayout _layout;
-    // 64-bit hashes of the keys seen (XxHash64): 16 bytes an entry instead of a string each, for a million cases.
-    private readonly Dictionary<ulong, long> _firstRowOfCase = [];
+    // 64-bit hashes of the keys seen (XxHash64) → the first row (as an int: 2^31 rows is far past any upload), in a compact
+    // table: 16–32 bytes a case instead of a string each, for a million cases.
+    private readonly HashIndex _firstRowOfCase = new();
     private readonly RecordRules _rules;
     private readonly RecordCleaner? _cleaner;
     private readonly Func<int, long?>? _nulledCode;
@@ -52,14 +53,28 @@ public sealed class RowValidator
     /// <summary>
     /// Fills <paramref name="cells"/> (one per layout column) and appends issues; returns true when no error was found.
     /// <paramref name="caseKey"/> is the case's ID items concatenated at their fixed widths, as CSPro keys cases.
+    /// The two halves, <see cref="CheckDictionary"/> then <see cref="CleanAndApplyRules"/>.
     /// </summary>
     public bool Validate(SourceRow row, CellValue[] cells, List<RowIssue> issues, out string caseKey)
+    {
+        ArgumentNullException.ThrowIfNull(issues);
+        var before = issues.Count;
+        var valuesPassed = CheckDictionary(row, cells, issues, out caseKey);
+        return CleanAndApplyRules(row, cells, issues, caseKey, before, valuesPassed);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Validate"/>: the dictionary checks (numbers, lengths, value sets, IDs) and the
+    /// duplicate check. Returns whether the values passed the dictionary, which decides whether cleaning and rules run.
+    /// The two halves keep no state in common, so the ingest runs this one on its read-ahead thread
+    /// (<see cref="RowChecks"/>) and the other on the writing thread.
+    /// </summary>
+    public bool CheckDictionary(SourceRow row, CellValue[] cells, List<RowIssue> issues, out string caseKey)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(issues);
         var before = issues.Count;
-        caseKey = string.Empty;
         for (var c = 0; c < _layout.Columns.Count; c++)
         {
             cells[c] = Convert(row, c, issues);
@@ -71,8 +86,41 @@ public sealed class RowValidator
             issues[i] = issues[i] with { CaseKey = caseKey };
         }
 
+        var valuesPassed = !HasError(issues, before, idsOnly: false);
+
+        // Duplicates are checked whenever the IDs themselves are readable, even if other items are wrong: a rejected
+        // first occurrence still owns its ID, and a second case with the same ID is a duplicate either way.
+        var idsReadable = valuesPassed || !HasError(issues, before, idsOnly: true);
+        // A line of an unknown record type is not a record of this layout (it only borrows its ID columns); a truncated
+        // or ragged row still is, and its IDs count.
+        var ofThisRecord = row.StructuralProblem?.Contains(Readers.CsproLineParser.UnknownRecordType, StringComparison.Ordinal) != true;
+        if (idsReadable && ofThisRecord && _layout.Record.MaxRecords == 1)
+        {
+            // One record per node of the record's level: the case for level-1 records, the level's unit below that.
+            var nodeKey = _caseIsNode ? caseKey : KeyOf(cells, _idColumns);
+            var nodeHash = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(nodeKey.AsSpan()));
+            var first = _firstRowOfCase.GetOrAdd(nodeHash, (int)Math.Min(row.Row, int.MaxValue), out var added);
+            if (!added)
+            {
+                issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Join('+', _layout.IdColumns.Select(i => _layout.Columns[i].Name)), nodeKey, Rules.DuplicateCase, IssueSeverity.Error, $"ID {nodeKey} already appears at row {first}; it has one {_layout.Record.Name} record."));
+            }
+        }
+
+        return valuesPassed;
+    }
+
+    /// <summary>
+    /// The second half of <see cref="Validate"/>: cleaning and the pack's row rules when the values passed the
+    /// dictionary, then the row's structural problem. Returns true when no issue from <paramref name="firstIssue"/> on
+    /// is an error. Sets <see cref="Nulled"/>.
+    /// </summary>
+    public bool CleanAndApplyRules(SourceRow row, CellValue[] cells, List<RowIssue> issues, string caseKey, int firstIssue, bool valuesPassed)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(issues);
         Nulled = null;
-        if (!HasError(issues, before, idsOnly: false))
+        if (valuesPassed)
         {
             // The pack's rules read typed, cleaned values (a "don't know" code is null by then), so they come last.
             Nulled = _cleaner?.Clean(row, cells, caseKey, issues);
@@ -88,31 +136,7 @@ public sealed class RowValidator
             issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Empty, string.Empty, Rules.FieldCount, IssueSeverity.Error, row.StructuralProblem));
         }
 
-        var hasError = HasError(issues, before, idsOnly: false);
-
-        // Duplicates are checked whenever the IDs themselves are readable, even if other items are wrong: a rejected
-        // first occurrence still owns its ID, and a second case with the same ID is a duplicate either way.
-        var idsReadable = !hasError || !HasError(issues, before, idsOnly: true);
-        // A line of an unknown record type is not a record of this layout (it only borrows its ID columns); a truncated
-        // or ragged row still is, and its IDs count.
-        var ofThisRecord = row.StructuralProblem?.Contains(Readers.CsproLineParser.UnknownRecordType, StringComparison.Ordinal) != true;
-        if (idsReadable && ofThisRecord && _layout.Record.MaxRecords == 1)
-        {
-            // One record per node of the record's level: the case for level-1 records, the level's unit below that.
-            var nodeKey = _caseIsNode ? caseKey : KeyOf(cells, _idColumns);
-            var nodeHash = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(nodeKey.AsSpan()));
-            if (_firstRowOfCase.TryGetValue(nodeHash, out var first))
-            {
-                issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Join('+', _layout.IdColumns.Select(i => _layout.Columns[i].Name)), nodeKey, Rules.DuplicateCase, IssueSeverity.Error, $"ID {nodeKey} already appears at row {first}; it has one {_layout.Record.Name} record."));
-                hasError = true;
-            }
-            else
-            {
-                _firstRowOfCase.Add(nodeHash, row.Row);
-            }
-        }
-
-        return !hasError;
+        return !HasError(issues, firstIssue, idsOnly: false);
     }
 
     /// <summary>Whether the issues from <paramref name="from"/> on hold an error (on an ID item, when <paramref name="idsOnly"/>).</summary>
@@ -163,6 +187,30 @@ public sealed class RowValidator
     private static CellValue ConvertNumber(SourceRow row, LayoutColumn column, NumericCodes? codes, string text, List<RowIssue> issues)
     {
         var item = column.Item;
+        if (item.Decimals == 0 && TryParseWhole(text, out var whole, out var significant))
+        {
+            // The common case, a whole number (measured hot path): the same checks as below without decimal arithmetic.
+            if (significant + (whole < 0 ? 1 : 0) > item.Length)
+            {
+                issues.Add(Issue(row, column, text, Rules.TooLong, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} does not fit the item's length {item.Length} ({item.Length} digits before the decimals)."));
+                return CellValue.Null;
+            }
+
+            if (codes is not null && !codes.Contains(whole))
+            {
+                var set = item.PrimaryValueSet!;
+                issues.Add(Issue(row, column, text, Rules.OutOfValueSet, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} is not in value set {set.Name} ({Describe(set)})."));
+                return CellValue.Null;
+            }
+
+            return column.Kind switch
+            {
+                ColumnKind.Text => CellValue.OfText(text),
+                ColumnKind.Real => CellValue.OfReal(whole),
+                _ => CellValue.OfInteger(whole),
+            };
+        }
+
         if (!NumberText.TryParseDecimal(text, out var value))
         {
             issues.Add(Issue(row, column, text, Rules.NotANumber, IssueSeverity.Error, $"{column.Name} must be a number; found '{Shown(column, text)}'."));
@@ -212,6 +260,37 @@ public sealed class RowValidator
         }
 
         return CellValue.OfText(text);
+    }
+
+    /// <summary>
+    /// An optional sign and 1 to 18 digits (so that it fits a long); <paramref name="significant"/> counts the digits
+    /// without leading zeros (1 for zero), as <see cref="IntegerDigits"/> does.
+    /// </summary>
+    internal static bool TryParseWhole(ReadOnlySpan<char> text, out long value, out int significant)
+    {
+        value = 0;
+        significant = 0;
+        var negative = text.Length > 0 && text[0] == '-';
+        var digits = text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
+        if (digits.IsEmpty || digits.Length > 18)
+        {
+            return false;
+        }
+
+        foreach (var c in digits)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+            significant += significant > 0 || c != '0' ? 1 : 0;
+        }
+
+        significant = Math.Max(significant, 1);
+        value = negative ? -value : value;
+        return true;
     }
 
     /// <summary>Digits before the decimal point of |<paramref name="value"/>| (1 for 0.x), without making a string.</summary>

@@ -35,7 +35,13 @@ internal sealed class UploadChecks
     private readonly List<string> _reasons = [];
     private uint _recordsInUpload;
 
-    public UploadChecks(SurveyPack pack)
+    /// <param name="pack">The survey pack: its dictionary, case variables, case and outlier rules.</param>
+    /// <param name="uploadRecords">
+    /// The records the upload can hold, when known before reading (<see cref="IExportReader.Records"/>); null for any.
+    /// Without the level-1 record no roster sums are kept: they would fill case columns of a table the upload does not
+    /// have (8 bytes a case and sum: 128 MB for a million cases and 13 sums, measured in docs/performance.md).
+    /// </param>
+    public UploadChecks(SurveyPack pack, IReadOnlyCollection<string>? uploadRecords = null)
     {
         _pack = pack ?? throw new ArgumentNullException(nameof(pack));
         _main = pack.Dictionary.Levels[0].Records[0].Name;
@@ -75,6 +81,10 @@ internal sealed class UploadChecks
         }
 
         CaseColumns = CaseColumnsOf(pack, _main);
+        if (uploadRecords is not null && !uploadRecords.Contains(_main, StringComparer.OrdinalIgnoreCase))
+        {
+            _aggregatesByRecord.Clear();
+        }
     }
 
     /// <summary>
@@ -130,7 +140,7 @@ internal sealed class UploadChecks
         if (added)
         {
             _cases.Grow(index + 1L);
-            _cases[index] = new CaseState { FirstRow = sourceRow, FirstRecord = (byte)r };
+            _cases[index] = new CaseState { FirstRow = Row(sourceRow), FirstRecord = (byte)r };
             _sums.Grow((index + 1L) * _aggregateCount);
         }
 
@@ -139,7 +149,7 @@ internal sealed class UploadChecks
         _recordsInUpload |= 1u << r;
         if (r == 0)
         {
-            state.MainRow = state.MainRow == 0 ? sourceRow : state.MainRow;
+            state.MainRow = state.MainRow == 0 ? Row(sourceRow) : state.MainRow;
         }
 
         if (error is not null)
@@ -411,15 +421,21 @@ internal sealed class UploadChecks
         v.Type is { } type ? type == "integer" :
         v.Count || v.Any is not null || (v.Cases.Count > 0 && v.Cases.All(c => long.TryParse(c.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)));
 
-    /// <summary>32 bytes a case (a million cases: 32 MB), so the fields are packed: record bits, the reason as its number + 1.</summary>
+    /// <summary>A row number as the case state keeps it: 2^31 rows is far past any upload (a 4 GB file has fewer lines).</summary>
+    private static int Row(long sourceRow) => (int)Math.Min(sourceRow, int.MaxValue);
+
+    /// <summary>
+    /// 24 bytes a case (a million cases: 24 MB), so the fields are packed: record bits, the reason as its number + 1,
+    /// row numbers as ints.
+    /// </summary>
     private struct CaseState
     {
         public uint Seen;
         public uint Curated;
         private int _reasonPlusOne;
         public byte FirstRecord;
-        public long FirstRow;
-        public long MainRow;
+        public int FirstRow;
+        public int MainRow;
 
         public readonly bool Rejected => _reasonPlusOne > 0;
 

@@ -15,16 +15,18 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     private readonly ParquetTableOptions _options;
     private readonly string _tempPath;
     private readonly FileStream _file;
+    private readonly int _rowsPerGroup;
+
     // Dropped once the footer is written: Parquet.Net keeps every row group's metadata until then (tens of MB for a
     // wide table of a million rows), and the finished file may be read long after.
     private ParquetWriter? _writer;
-    private readonly long?[][] _integers;
-    private readonly double?[][] _reals;
-    private readonly string?[][] _texts;
-    private readonly int _rowsPerGroup;
-    private DateTime?[] _times = []; // reused by every flush: timestamps are buffered as Unix milliseconds
-    private bool _allocated;
-    private int _buffered;
+
+    // Rows fill one buffer set while the previous one is encoded on another thread (BackgroundFlush): encoding and
+    // compression, the largest share of writing, leave the critical path. Both are allocated on first need, so a table
+    // that stays empty (the rejected rows of a clean upload) costs nothing.
+    private ColumnBuffers? _filling;
+    private ColumnBuffers? _spare;
+    private Task _pending = Task.CompletedTask;
     private bool _completed;
 
     private ParquetTableWriter(IReadOnlyList<TableColumn> columns, DataField[] fields, ParquetTableOptions options, string tempPath, FileStream file, ParquetWriter writer)
@@ -35,12 +37,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         _tempPath = tempPath;
         _file = file;
         _writer = writer;
-        // The buffers are allocated on the first row: a table that stays empty (the rejected rows of a clean upload)
-        // costs nothing.
         _rowsPerGroup = options.RowsPerGroup(columns.Count);
-        _integers = new long?[columns.Count][];
-        _reals = new double?[columns.Count][];
-        _texts = new string?[columns.Count][];
     }
 
     public IReadOnlyList<TableColumn> Columns => _columns;
@@ -75,36 +72,12 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         }
 
         ObjectDisposedException.ThrowIf(_completed, this);
-
-        if (!_allocated)
-        {
-            Allocate(_rowsPerGroup);
-        }
-
-        var cells = row.Span;
-        for (var c = 0; c < cells.Length; c++)
-        {
-            var cell = cells[c];
-            switch (_columns[c].Kind)
-            {
-                case ColumnKind.Integer:
-                case ColumnKind.Timestamp:
-                    _integers[c][_buffered] = cell.IsNull ? null : cell.Integer;
-                    break;
-                case ColumnKind.Real:
-                    _reals[c][_buffered] = cell.IsNull ? null : cell.Real;
-                    break;
-                default:
-                    _texts[c][_buffered] = cell.IsNull ? null : cell.Text;
-                    break;
-            }
-        }
-
-        _buffered++;
+        var buffers = _filling ??= new ColumnBuffers(_columns, _rowsPerGroup);
+        buffers.Add(row.Span);
         RowCount++;
-        if (_buffered == _rowsPerGroup)
+        if (buffers.Count == _rowsPerGroup)
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await HandOverAsync(buffers, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -114,78 +87,136 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     /// </summary>
     public async Task<Stream> CompleteAsync(CancellationToken cancellationToken = default)
     {
-        if (_buffered > 0 || RowCount == 0)
+        await _pending.ConfigureAwait(false);
+        if (_filling is { Count: > 0 } || RowCount == 0)
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await WriteGroupAsync(_filling ?? new ColumnBuffers(_columns, 0), cancellationToken).ConfigureAwait(false);
         }
 
         await _writer!.DisposeAsync().ConfigureAwait(false);
         _writer = null;
         _completed = true;
-        Release();
+        _filling = _spare = null;
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
         _file.Position = 0;
         return new NonClosingStream(_file);
     }
 
-    /// <summary>Lets the column buffers go once the file is complete.</summary>
-    private void Release()
+    /// <summary>A full buffer set becomes a row group: on another thread (after the previous one), or right here.</summary>
+    private async Task HandOverAsync(ColumnBuffers full, CancellationToken cancellationToken)
     {
-        Array.Fill(_integers, []);
-        Array.Fill(_reals, []);
-        Array.Fill(_texts, []);
-        _times = [];
-    }
-
-    private void Allocate(int rows)
-    {
-        for (var c = 0; c < _columns.Count; c++)
+        await _pending.ConfigureAwait(false);
+        if (!_options.BackgroundFlush)
         {
-            _integers[c] = _columns[c].Kind is ColumnKind.Integer or ColumnKind.Timestamp ? new long?[rows] : [];
-            _reals[c] = _columns[c].Kind == ColumnKind.Real ? new double?[rows] : [];
-            _texts[c] = _columns[c].Kind == ColumnKind.Text ? new string?[rows] : [];
+            await WriteGroupAsync(full, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        _allocated = rows > 0;
+        _filling = _spare ?? new ColumnBuffers(_columns, _rowsPerGroup);
+        _spare = null;
+        _pending = Task.Run(
+            async () =>
+            {
+                await WriteGroupAsync(full, cancellationToken).ConfigureAwait(false);
+                _spare = full; // read only after _pending is awaited
+            },
+            cancellationToken);
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task WriteGroupAsync(ColumnBuffers buffers, CancellationToken cancellationToken)
     {
-        if (!_allocated)
-        {
-            Allocate(0); // an empty table: zero-length buffers for its one empty row group
-        }
-
         using var group = _writer!.CreateRowGroup();
         for (var c = 0; c < _columns.Count; c++)
         {
-            var field = _fields[c];
-            switch (_columns[c].Kind)
+            await buffers.WriteColumnAsync(group, _fields[c], c, cancellationToken).ConfigureAwait(false);
+        }
+
+        group.CompleteValidate();
+        buffers.Clear();
+    }
+
+    /// <summary>One row group's values, column by column.</summary>
+    private sealed class ColumnBuffers
+    {
+        private readonly ColumnKind[] _kinds;
+        private readonly long?[][] _integers;
+        private readonly double?[][] _reals;
+        private readonly string?[][] _texts;
+        private DateTime?[] _times = [];
+
+        public ColumnBuffers(IReadOnlyList<TableColumn> columns, int rows)
+        {
+            _kinds = columns.Select(c => c.Kind).ToArray();
+            _integers = _kinds.Select(k => k is ColumnKind.Integer or ColumnKind.Timestamp ? new long?[rows] : []).ToArray();
+            _reals = _kinds.Select(k => k == ColumnKind.Real ? new double?[rows] : []).ToArray();
+            _texts = _kinds.Select(k => k == ColumnKind.Text ? new string?[rows] : []).ToArray();
+        }
+
+        public int Count { get; private set; }
+
+        public void Add(ReadOnlySpan<CellValue> cells)
+        {
+            var r = Count;
+            for (var c = 0; c < cells.Length; c++)
+            {
+                var cell = cells[c];
+                switch (_kinds[c])
+                {
+                    case ColumnKind.Integer:
+                    case ColumnKind.Timestamp:
+                        _integers[c][r] = cell.IsNull ? null : cell.Integer;
+                        break;
+                    case ColumnKind.Real:
+                        _reals[c][r] = cell.IsNull ? null : cell.Real;
+                        break;
+                    default:
+                        _texts[c][r] = cell.IsNull ? null : cell.Text;
+                        break;
+                }
+            }
+
+            Count++;
+        }
+
+        public async Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, int c, CancellationToken cancellationToken)
+        {
+            switch (_kinds[c])
             {
                 case ColumnKind.Integer:
-                    await group.WriteAsync<long>(field, _integers[c].AsMemory(0, _buffered), null, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAsync<long>(field, _integers[c].AsMemory(0, Count), null, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ColumnKind.Timestamp:
-                    _times = _times.Length >= _buffered ? _times : new DateTime?[_buffered];
-                    for (var i = 0; i < _buffered; i++)
+                    // Buffered as Unix milliseconds; the array for the DateTimes is reused from group to group.
+                    _times = _times.Length >= Count ? _times : new DateTime?[Count];
+                    for (var i = 0; i < Count; i++)
                     {
                         _times[i] = _integers[c][i] is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : null;
                     }
 
-                    await group.WriteAsync<DateTime>(field, _times.AsMemory(0, _buffered), null, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAsync<DateTime>(field, _times.AsMemory(0, Count), null, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ColumnKind.Real:
-                    await group.WriteAsync<double>(field, _reals[c].AsMemory(0, _buffered), null, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAsync<double>(field, _reals[c].AsMemory(0, Count), null, null, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await group.WriteAsync(field, new ArraySegment<string>(_texts[c]!, 0, _buffered), null).ConfigureAwait(false);
+                    await group.WriteAsync(field, new ArraySegment<string>(_texts[c]!, 0, Count), null).ConfigureAwait(false);
                     break;
             }
         }
 
-        group.CompleteValidate();
-        Array.ForEach(_texts, t => Array.Clear(t));
-        _buffered = 0;
+        /// <summary>Empties the set for the next group; texts are cleared so the strings can be collected.</summary>
+        public void Clear()
+        {
+            foreach (var texts in _texts)
+            {
+                if (texts.Length > 0)
+                {
+                    Array.Clear(texts, 0, Count);
+                }
+            }
+
+            Count = 0;
+        }
     }
 
     private static DataField FieldOf(TableColumn column) => column.Kind switch
@@ -199,6 +230,16 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            await _pending.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Dispose must not throw: the failure was (or will be) reported by AppendAsync or CompleteAsync.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
         if (!_completed && _writer is not null)
         {
             try
@@ -269,6 +310,13 @@ public sealed class ParquetTableOptions
 
     /// <summary>The rows per row group for a table of <paramref name="columns"/> columns: at least 1,000 (or <see cref="RowGroupRows"/> if less).</summary>
     public int RowsPerGroup(int columns) => Math.Min(RowGroupRows, Math.Max(Math.Min(1_000, RowGroupRows), MaxBufferedCells / Math.Max(columns, 1)));
+
+    /// <summary>
+    /// Encode and compress a full row group on another thread while the next one fills. Default true: on two cores the
+    /// encoding leaves the critical path (docs/performance.md); it costs a second set of buffers (see
+    /// <see cref="MaxBufferedCells"/>) once a table passes one row group. False writes each group in the caller's thread.
+    /// </summary>
+    public bool BackgroundFlush { get; set; } = true;
 
     /// <summary>Default Snappy: what Spark, DuckDB and Power BI read fastest; Zstd gives smaller files for more CPU.</summary>
     public CompressionMethod Compression { get; set; } = CompressionMethod.Snappy;

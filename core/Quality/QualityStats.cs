@@ -18,18 +18,23 @@ public sealed class QualityStats(QualityManifest manifest)
 
     public List<RowIssue> FirstIssues { get; } = [];
 
-    /// <summary>(record, item) → code → count, for items with small value sets.</summary>
-    public SortedDictionary<string, SortedDictionary<long, long>> Marginals { get; } = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CodeCounts> _marginals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EnumeratorStats> _enumerators = new(StringComparer.Ordinal);
+
+    /// <summary>(record, item) → code → count, for items with small value sets (sorted copies, made when asked).</summary>
+    public SortedDictionary<string, SortedDictionary<long, long>> Marginals =>
+        new(_marginals.Where(m => m.Value.Codes > 0).ToDictionary(m => m.Key, m => m.Value.ToSorted()), StringComparer.Ordinal);
 
     public List<(string CaseKey, string Item, string Text)> OtherSpecify { get; } = [];
 
-    public SortedDictionary<string, EnumeratorStats> Enumerators { get; } = new(StringComparer.Ordinal);
+    /// <summary>Per enumerator (pseudonym or code), sorted (a copy, made when asked).</summary>
+    public SortedDictionary<string, EnumeratorStats> Enumerators => new(_enumerators, StringComparer.Ordinal);
 
     public Dictionary<string, RecordCount> Counts { get; } = new(StringComparer.Ordinal);
 
     public long OtherSpecifyTotal { get; private set; }
 
-    private readonly Dictionary<string, (string?[] Keys, SortedDictionary<long, long>?[] Tables)> _marginalTables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LayoutPlan> _plans = new(StringComparer.Ordinal);
 
     /// <summary>How the upload's text was decoded ("utf-8", "windows-1252"), or null for binary formats.</summary>
     public string? TextEncoding { get; set; }
@@ -66,7 +71,7 @@ public sealed class QualityStats(QualityManifest manifest)
         }
 
         long answered = 0, dontKnow = 0;
-        var marginals = MarginalTablesOf(layout);
+        var plan = PlanOf(layout);
         for (var c = 0; c < layout.Columns.Count; c++)
         {
             var column = layout.Columns[c];
@@ -81,25 +86,14 @@ public sealed class QualityStats(QualityManifest manifest)
                 continue;
             }
 
-            if (marginals.Keys[c] is { } key)
+            if (plan.Counts[c] is { } counts)
             {
-                var table = marginals.Tables[c];
-                if (table is null)
-                {
-                    if (!Marginals.TryGetValue(key, out table))
-                    {
-                        Marginals[key] = table = [];
-                    }
-
-                    marginals.Tables[c] = table;
-                }
-
-                table[cell.Integer] = table.GetValueOrDefault(cell.Integer) + 1;
+                counts.Add(cell.Integer);
                 answered++;
                 dontKnow += manifest.DontKnowCodes.Contains(cell.Integer) ? 1 : 0;
             }
 
-            if (column.Kind == ColumnKind.Text && column.Name.EndsWith("_OTH", StringComparison.OrdinalIgnoreCase))
+            if (plan.IsOtherSpecify[c])
             {
                 OtherSpecifyTotal++;
                 if (OtherSpecify.Count < MaxListedSpecify)
@@ -109,19 +103,19 @@ public sealed class QualityStats(QualityManifest manifest)
             }
         }
 
-        if (manifest.EnumeratorItem is { } enumeratorItem && layout.IndexOf(enumeratorItem) is var e and >= 0 && !cells[e].IsNull && layout.Columns[e].Privacy != PersonalData.Drop)
+        if (plan.Enumerator is var e and >= 0 && !cells[e].IsNull && layout.Columns[e].Privacy != PersonalData.Drop)
         {
             var text = cells[e].Text ?? cells[e].Integer.ToString(CultureInfo.InvariantCulture);
             var id = layout.Columns[e].Privacy == PersonalData.Pseudonymise ? pseudonym(text) : text; // never the name itself
-            if (!Enumerators.TryGetValue(id, out var stats))
+            if (!_enumerators.TryGetValue(id, out var stats))
             {
-                Enumerators[id] = stats = new EnumeratorStats();
+                _enumerators[id] = stats = new EnumeratorStats();
             }
 
             stats.Interviews++;
             stats.Answers += answered;
             stats.DontKnow += dontKnow;
-            if (Duration(layout, cells) is { } minutes)
+            if (Duration(plan, cells) is { } minutes)
             {
                 stats.AddDuration(minutes);
             }
@@ -129,29 +123,85 @@ public sealed class QualityStats(QualityManifest manifest)
     }
 
     /// <summary>
-    /// Per column of the layout, the key of its frequency table when the column gets one (a coded integer item with at
-    /// most MaxMarginalCodes single codes), else null. Worked out once per record: the hot path only indexes an array.
+    /// What <see cref="Add"/> needs of a layout, worked out once per record so that the hot path only indexes arrays: per
+    /// column its frequency table (a coded integer item with at most MaxMarginalCodes single codes) or null, whether it
+    /// is an "other (specify)" text, and the positions of the enumerator and duration items.
     /// </summary>
-    private (string?[] Keys, SortedDictionary<long, long>?[] Tables) MarginalTablesOf(RecordLayout layout)
+    private LayoutPlan PlanOf(RecordLayout layout)
     {
-        if (_marginalTables.TryGetValue(layout.Record.Name, out var known))
+        if (_plans.TryGetValue(layout.Record.Name, out var known))
         {
             return known;
         }
 
-        var tables = new string?[layout.Columns.Count];
-        for (var c = 0; c < tables.Length; c++)
+        var counts = new CodeCounts?[layout.Columns.Count];
+        var other = new bool[layout.Columns.Count];
+        for (var c = 0; c < counts.Length; c++)
         {
             var column = layout.Columns[c];
             if (column.Kind == ColumnKind.Integer && !column.IsId && column.Privacy == PersonalData.None && column.Item.PrimaryValueSet is { } set && set.Values.Count <= manifest.MaxMarginalCodes && set.Values.All(v => v.Pairs.All(p => p.To is null)))
             {
-                tables[c] = $"{layout.Record.Name}.{column.Name}";
+                var key = $"{layout.Record.Name}.{column.Name}";
+                if (!_marginals.TryGetValue(key, out var table))
+                {
+                    _marginals[key] = table = new CodeCounts();
+                }
+
+                counts[c] = table;
             }
+
+            other[c] = column.Kind == ColumnKind.Text && column.Name.EndsWith("_OTH", StringComparison.OrdinalIgnoreCase);
         }
 
-        known = (tables, new SortedDictionary<long, long>?[tables.Length]);
-        _marginalTables[layout.Record.Name] = known;
+        var duration = manifest.DurationItems.Count == 2 ? (layout.IndexOf(manifest.DurationItems[0]), layout.IndexOf(manifest.DurationItems[1])) : (-1, -1);
+        known = new LayoutPlan(counts, other, manifest.EnumeratorItem is { } item ? layout.IndexOf(item) : -1, duration.Item1, duration.Item2);
+        _plans[layout.Record.Name] = known;
         return known;
+    }
+
+    private sealed record LayoutPlan(CodeCounts?[] Counts, bool[] IsOtherSpecify, int Enumerator, int DurationStart, int DurationEnd);
+
+    /// <summary>Counts per code of one small value set: a few codes, so a linear search beats any tree or hash.</summary>
+    private sealed class CodeCounts
+    {
+        private long[] _codes = new long[16];
+        private long[] _counts = new long[16];
+        private int _n;
+
+        /// <summary>Distinct codes counted so far.</summary>
+        public int Codes => _n;
+
+        public void Add(long code)
+        {
+            for (var i = 0; i < _n; i++)
+            {
+                if (_codes[i] == code)
+                {
+                    _counts[i]++;
+                    return;
+                }
+            }
+
+            if (_n == _codes.Length)
+            {
+                Array.Resize(ref _codes, _n * 2);
+                Array.Resize(ref _counts, _n * 2);
+            }
+
+            _codes[_n] = code;
+            _counts[_n++] = 1;
+        }
+
+        public SortedDictionary<long, long> ToSorted()
+        {
+            var sorted = new SortedDictionary<long, long>();
+            for (var i = 0; i < _n; i++)
+            {
+                sorted[_codes[i]] = _counts[i];
+            }
+
+            return sorted;
+        }
     }
 
     /// <summary>Issues found once the whole upload was read (case rules, structure, outliers).</summary>
@@ -197,14 +247,9 @@ public sealed class QualityStats(QualityManifest manifest)
         }
     }
 
-    private double? Duration(RecordLayout layout, CellValue[] cells)
+    private static double? Duration(LayoutPlan plan, CellValue[] cells)
     {
-        if (manifest.DurationItems.Count != 2)
-        {
-            return null;
-        }
-
-        var (s, e) = (layout.IndexOf(manifest.DurationItems[0]), layout.IndexOf(manifest.DurationItems[1]));
+        var (s, e) = (plan.DurationStart, plan.DurationEnd);
         if (s < 0 || e < 0 || cells[s].IsNull || cells[e].IsNull)
         {
             return null;
