@@ -121,7 +121,8 @@ internal sealed class RecordTables : IAsyncDisposable
     public async Task RewriteAsync(Func<CellValue[], string?> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decide);
-        var next = await ParquetTableWriter.CreateAsync(CuratedColumns, _curatedMetadata, _options, cancellationToken).ConfigureAwait(false);
+        // The rewrite leaves a core idle: row groups are encoded on it while the next one fills.
+        var next = await ParquetTableWriter.CreateAsync(CuratedColumns, _curatedMetadata, _options, backgroundFlush: true, cancellationToken).ConfigureAwait(false);
         try
         {
             if (_spool is { } spool)

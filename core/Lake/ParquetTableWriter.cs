@@ -16,21 +16,23 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     private readonly string _tempPath;
     private readonly FileStream _file;
     private readonly int _rowsPerGroup;
+    private readonly bool _backgroundFlush;
 
     // Dropped once the footer is written: Parquet.Net keeps every row group's metadata until then (tens of MB for a
     // wide table of a million rows), and the finished file may be read long after.
     private ParquetWriter? _writer;
 
-    // Rows fill one buffer set while the previous one is encoded on another thread (BackgroundFlush): encoding and
-    // compression, the largest share of writing, leave the critical path. Both are allocated on first need, so a table
+    // With background flush, rows fill one buffer set while the previous one is encoded on another thread: encoding
+    // and compression, the largest share of writing, leave the critical path. Both are allocated on first need, so a table
     // that stays empty (the rejected rows of a clean upload) costs nothing.
     private ColumnBuffers? _filling;
     private ColumnBuffers? _spare;
     private Task _pending = Task.CompletedTask;
     private bool _completed;
 
-    private ParquetTableWriter(IReadOnlyList<TableColumn> columns, DataField[] fields, ParquetTableOptions options, string tempPath, FileStream file, ParquetWriter writer)
+    private ParquetTableWriter(IReadOnlyList<TableColumn> columns, DataField[] fields, ParquetTableOptions options, string tempPath, FileStream file, ParquetWriter writer, bool backgroundFlush)
     {
+        _backgroundFlush = backgroundFlush;
         _columns = columns;
         _fields = fields;
         _options = options;
@@ -45,8 +47,17 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     /// <summary>Rows appended so far.</summary>
     public long RowCount { get; private set; }
 
-    /// <summary>Starts a file with the given columns; <paramref name="metadata"/> goes to the file's key-value metadata.</summary>
-    public static async Task<ParquetTableWriter> CreateAsync(IReadOnlyList<TableColumn> columns, IReadOnlyDictionary<string, string>? metadata, ParquetTableOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Starts a file with the given columns, each row group written in the caller's thread.</summary>
+    public static Task<ParquetTableWriter> CreateAsync(IReadOnlyList<TableColumn> columns, IReadOnlyDictionary<string, string>? metadata, ParquetTableOptions? options = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(columns, metadata, options, backgroundFlush: false, cancellationToken);
+
+    /// <summary>
+    /// Starts a file with the given columns; <paramref name="metadata"/> goes to the file's key-value metadata. With
+    /// <paramref name="backgroundFlush"/>, a full row group is encoded and compressed on another thread while the next
+    /// one fills: worth a second set of buffers (see <see cref="ParquetTableOptions.MaxBufferedCells"/>) when the caller
+    /// leaves a core idle, as the end-of-upload rewrite does; the per-row phase keeps both cores busy without it.
+    /// </summary>
+    public static async Task<ParquetTableWriter> CreateAsync(IReadOnlyList<TableColumn> columns, IReadOnlyDictionary<string, string>? metadata, ParquetTableOptions? options, bool backgroundFlush, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(columns);
         options ??= new ParquetTableOptions();
@@ -60,7 +71,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             writer.CustomMetadata = metadata.ToDictionary(k => k.Key, k => k.Value);
         }
 
-        return new ParquetTableWriter(columns, fields, options, tempPath, file, writer);
+        return new ParquetTableWriter(columns, fields, options, tempPath, file, writer, backgroundFlush);
     }
 
     /// <summary>Appends one row; <paramref name="row"/> holds one cell per column, in column order.</summary>
@@ -106,7 +117,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     private async Task HandOverAsync(ColumnBuffers full, CancellationToken cancellationToken)
     {
         await _pending.ConfigureAwait(false);
-        if (!_options.BackgroundFlush)
+        if (!_backgroundFlush)
         {
             await WriteGroupAsync(full, cancellationToken).ConfigureAwait(false);
             return;
@@ -310,13 +321,6 @@ public sealed class ParquetTableOptions
 
     /// <summary>The rows per row group for a table of <paramref name="columns"/> columns: at least 1,000 (or <see cref="RowGroupRows"/> if less).</summary>
     public int RowsPerGroup(int columns) => Math.Min(RowGroupRows, Math.Max(Math.Min(1_000, RowGroupRows), MaxBufferedCells / Math.Max(columns, 1)));
-
-    /// <summary>
-    /// Encode and compress a full row group on another thread while the next one fills. Default true: on two cores the
-    /// encoding leaves the critical path (docs/performance.md); it costs a second set of buffers (see
-    /// <see cref="MaxBufferedCells"/>) once a table passes one row group. False writes each group in the caller's thread.
-    /// </summary>
-    public bool BackgroundFlush { get; set; } = true;
 
     /// <summary>Default Snappy: what Spark, DuckDB and Power BI read fastest; Zstd gives smaller files for more CPU.</summary>
     public CompressionMethod Compression { get; set; } = CompressionMethod.Snappy;
