@@ -152,7 +152,7 @@ public sealed class IngestService(
         await using var reader = await ExportReaders.OpenAsync(upload, upload.Head, displayName, pack, cancellationToken).ConfigureAwait(false);
         var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["upload_id"] = record.UploadId, ["dictionary"] = pack.Dictionary.Name };
         await using var issuesTable = await IssuesTable.CreateAsync(record.UploadId, metadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
-        var records = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+        var records = new Dictionary<string, RecordTables>(StringComparer.Ordinal);
         var quality = new QualityStats(pack.Manifest.Quality);
         var cleaning = new CleaningCounts();
         var checks = new UploadChecks(pack, reader.Records);
@@ -165,11 +165,11 @@ public sealed class IngestService(
 
             // Checks that need the whole upload (structure, case rules, outliers); rejected cases leave the curated tables.
             started = time.GetTimestamp();
-            var caseIssues = await checks.FinishAsync(records.ToDictionary(r => r.Key, r => r.Value.Tables, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+            var caseIssues = await checks.FinishAsync(records, cancellationToken).ConfigureAwait(false);
             var checksMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
             await issuesTable.AddAsync(caseIssues, cancellationToken).ConfigureAwait(false);
             quality.AddIssues(caseIssues);
-            var counts = records.Values.Select(r => r.Tables.Count).OrderBy(c => c.Record, StringComparer.Ordinal).ToList();
+            var counts = records.Values.Select(r => r.Count).OrderBy(c => c.Record, StringComparer.Ordinal).ToList();
             quality.SetCounts(counts);
             if (counts.Sum(c => c.Read) != read)
             {
@@ -197,14 +197,14 @@ public sealed class IngestService(
         }
         finally
         {
-            foreach (var state in records.Values)
+            foreach (var tables in records.Values)
             {
-                await state.Tables.DisposeAsync().ConfigureAwait(false);
+                await tables.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, QualityStats quality, CleaningCounts cleaning, UploadChecks checks, Dictionary<string, RecordState> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, QualityStats quality, CleaningCounts cleaning, UploadChecks checks, Dictionary<string, RecordTables> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var ingested = record.ReceivedUtc; // the first delivery's time: a retry writes identical files
         Func<string, string> pseudonym = pseudonymiser.Pseudonym; // one delegate, not one per row
@@ -218,12 +218,11 @@ public sealed class IngestService(
         {
             read++;
             var row = checkedRow.Row;
-            if (!records.TryGetValue(row.Layout.Record.Name, out var state))
+            if (!records.TryGetValue(row.Layout.Record.Name, out var tables))
             {
                 var recordMetadata = new Dictionary<string, string>(metadata) { ["record"] = row.Layout.Record.Name };
-                var tables = await RecordTables.CreateAsync(pack, row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
-                state = new RecordState(tables);
-                records.Add(row.Layout.Record.Name, state);
+                tables = await RecordTables.CreateAsync(pack, row.Layout, recordMetadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
+                records.Add(row.Layout.Record.Name, tables);
             }
 
             checkedRow.Complete();
@@ -233,13 +232,13 @@ public sealed class IngestService(
             {
                 checks.Observe(row.Layout.Record.Name, checkedRow.Values, caseKey, row.Row, null, cells);
                 var warnings = issues.Count == 0 ? null : string.Join(',', issues.Select(i => i.Rule).Distinct(StringComparer.Ordinal));
-                await state.Tables.AddCuratedAsync(caseKey, cells, checkedRow.Nulled, warnings, record.UploadId, row.Row, ingested, pseudonym, cancellationToken).ConfigureAwait(false);
+                await tables.AddCuratedAsync(caseKey, cells, checkedRow.Nulled, warnings, record.UploadId, row.Row, ingested, pseudonym, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
                 checks.Observe(row.Layout.Record.Name, checkedRow.Values, caseKey, row.Row, reasons, cells);
-                await state.Tables.AddRejectedAsync(row, caseKey, reasons, pseudonym, cancellationToken).ConfigureAwait(false);
+                await tables.AddRejectedAsync(row, caseKey, reasons, pseudonym, cancellationToken).ConfigureAwait(false);
                 quality.AddRejectedCase(row.Layout, row, pseudonym);
                 logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, record.BlobPath, reasons);
             }
@@ -255,7 +254,7 @@ public sealed class IngestService(
     }
 
     /// <summary>Raw copy, output files, then the one step that makes the upload visible: the current-view manifest.</summary>
-    private async Task<UploadRecord> PublishAsync(SurveyPack pack, UploadRecord record, IEnumerable<RecordState> records, IssuesTable issuesTable, QualityStats quality, IReadOnlyList<RecordCount> counts, CleaningCounts cleaning, CancellationToken cancellationToken)
+    private async Task<UploadRecord> PublishAsync(SurveyPack pack, UploadRecord record, IEnumerable<RecordTables> records, IssuesTable issuesTable, QualityStats quality, IReadOnlyList<RecordCount> counts, CleaningCounts cleaning, CancellationToken cancellationToken)
     {
         if (await lake.GetInfoAsync(LakeZone.Raw, record.RawPath, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -279,14 +278,14 @@ public sealed class IngestService(
         }
 
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var state in records)
+        foreach (var tables in records)
         {
-            var name = state.Tables.Layout.Record.Name;
+            var name = tables.Layout.Record.Name;
             files[name] = LakePaths.Curated(pack.Id, name, record.UploadId);
-            await UploadAsync(LakeZone.Curated, files[name], await state.Tables.CompleteCuratedAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            if (state.Tables.Rejected.RowCount > 0)
+            await UploadAsync(LakeZone.Curated, files[name], await tables.CompleteCuratedAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            if (tables.Rejected.RowCount > 0)
             {
-                await UploadAsync(LakeZone.Quarantine, LakePaths.Rejected(pack.Id, record.UploadId, name), state.Tables.Rejected, cancellationToken).ConfigureAwait(false);
+                await UploadAsync(LakeZone.Quarantine, LakePaths.Rejected(pack.Id, record.UploadId, name), tables.Rejected, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -383,8 +382,6 @@ public sealed class IngestService(
         using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(value, Json));
         await lake.WriteAsync(zone, path, content, ifMatch: null, cancellationToken).ConfigureAwait(false);
     }
-
-    private sealed record RecordState(RecordTables Tables);
 
     /// <summary>Same blob version → same id: duplicate events for one upload are recognised; a re-upload gets a new id.</summary>
     public static string UploadIdOf(string path, string etag) =>

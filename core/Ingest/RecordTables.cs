@@ -129,7 +129,7 @@ internal sealed class RecordTables : IAsyncDisposable
             {
                 // Decoding the spool runs a few batches ahead on another thread; each row array is reused only after
                 // more rows than can be in flight.
-                var rows = ReadAhead.Of(ToAsync(spool.ReadAll(ReadAhead.MaxInFlight + ReadAhead.BatchRows)), cancellationToken);
+                var rows = ReadAhead.Of(spool.ReadAll(ReadAhead.MaxInFlight + ReadAhead.BatchRows).ToAsyncEnumerable(), cancellationToken);
                 await foreach (var row in rows.ConfigureAwait(false))
                 {
                     await RouteAsync(row).ConfigureAwait(false);
@@ -161,16 +161,6 @@ internal sealed class RecordTables : IAsyncDisposable
 
         ValueTask RouteAsync(CellValue[] row) =>
             decide(row) is { } reason ? AddRejectedAsync(row, reason, cancellationToken) : next.AppendAsync(row, cancellationToken);
-    }
-
-#pragma warning disable CS1998 // an async iterator over a synchronous source, for ReadAhead
-    private static async IAsyncEnumerable<CellValue[]> ToAsync(IEnumerable<CellValue[]> rows)
-#pragma warning restore CS1998
-    {
-        foreach (var row in rows)
-        {
-            yield return row;
-        }
     }
 
     /// <summary>A curated row moved to the rejected table: its kept values as text, with the reason.</summary>
