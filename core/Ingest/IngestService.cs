@@ -163,6 +163,12 @@ public sealed class IngestService(
             var hash = await upload.FinishHashAsync(cancellationToken).ConfigureAwait(false);
             var readMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
 
+            // Tables the checks need not rewrite are finished now: their buffers go before the rewrite needs memory.
+            foreach (var tables in records.Values)
+            {
+                await tables.CompleteWrittenAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             // Checks that need the whole upload (structure, case rules, outliers); rejected cases leave the curated tables.
             started = time.GetTimestamp();
             var caseIssues = await checks.FinishAsync(records, cancellationToken).ConfigureAwait(false);

@@ -101,6 +101,19 @@ internal sealed class RecordTables : IAsyncDisposable
         return new RecordTables(layout, kept, derived.Count, caseColumns.Count, curatedColumns, curatedMetadata, options, curated, spool ? new RowSpool(curatedColumns) : null, rejected);
     }
 
+    /// <summary>
+    /// Writes the footer of a curated table that is not spooled, so that its buffers and row-group metadata are freed
+    /// before the end-of-upload checks (a .dat upload holds every record's table at once). A later rewrite or
+    /// <see cref="CompleteCuratedAsync"/> reads the finished file.
+    /// </summary>
+    public async Task CompleteWrittenAsync(CancellationToken cancellationToken)
+    {
+        if (_spool is null)
+        {
+            await using var done = await Curated.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The finished curated table: a spooled table is written out first, every row kept as it is.</summary>
     public async Task<ParquetTableWriter> CompleteCuratedAsync(CancellationToken cancellationToken)
     {

@@ -94,10 +94,17 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
     /// <summary>
     /// Writes the last row group and the footer and returns a stream over the finished file, positioned at 0.
-    /// The temporary file is deleted when the stream (or this writer) is disposed.
+    /// The temporary file is deleted when the stream (or this writer) is disposed. Calling it again returns the same
+    /// file: a caller may complete a table early to free its buffers and upload it later.
     /// </summary>
     public async Task<Stream> CompleteAsync(CancellationToken cancellationToken = default)
     {
+        if (_completed)
+        {
+            _file.Position = 0; // completed before (to free the buffers early): the same file again
+            return new NonClosingStream(_file);
+        }
+
         await _pending.ConfigureAwait(false);
         if (_filling is { Count: > 0 } || RowCount == 0)
         {
