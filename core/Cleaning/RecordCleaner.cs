@@ -143,9 +143,6 @@ public sealed class RecordCleaner
     /// </summary>
     public long? NulledCode(int column) => column < _nulledCodes.Length ? _nulledCodes[column] : null;
 
-    /// <summary>The columns the last cleaned row had a special code in, set to null: read with <see cref="NulledCode"/>.</summary>
-    public IReadOnlyList<int> NulledColumns => _nulledColumns;
-
     private CellValue Derive(CellValue[] cells, DerivedColumn definition, RuleExpression value, int unit)
     {
         if (definition.IsFlag)

@@ -36,10 +36,10 @@ internal static class ReadAhead
         var producer = Task.Run(
             async () =>
             {
+                var batch = new T[BatchRows];
+                var n = 0;
                 try
                 {
-                    var batch = new T[BatchRows];
-                    var n = 0;
                     await foreach (var row in rows.WithCancellation(stop.Token).ConfigureAwait(false))
                     {
                         batch[n++] = row;
@@ -50,18 +50,26 @@ internal static class ReadAhead
                             n = 0;
                         }
                     }
-
-                    if (n > 0)
-                    {
-                        Array.Resize(ref batch, n);
-                        await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
-                    }
                 }
 #pragma warning disable CA1031 // handed to the consumer below, rethrown with its original stack
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
                     error = e;
+                }
+
+                try
+                {
+                    // The last, partial batch: after an error too, so that the consumer sees every row before it.
+                    if (n > 0 && error is not OperationCanceledException)
+                    {
+                        Array.Resize(ref batch, n);
+                        await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // the consumer stopped: nobody reads this batch
                 }
                 finally
                 {

@@ -192,15 +192,12 @@ public sealed class RowValidator
             // The common case, a whole number (measured hot path): the same checks as below without decimal arithmetic.
             if (significant + (whole < 0 ? 1 : 0) > item.Length)
             {
-                issues.Add(Issue(row, column, text, Rules.TooLong, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} does not fit the item's length {item.Length} ({item.Length} digits before the decimals)."));
-                return CellValue.Null;
+                return Rejected(issues, TooLong(row, column, text, item.Length));
             }
 
             if (codes is not null && !codes.Contains(whole))
             {
-                var set = item.PrimaryValueSet!;
-                issues.Add(Issue(row, column, text, Rules.OutOfValueSet, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} is not in value set {set.Name} ({Describe(set)})."));
-                return CellValue.Null;
+                return Rejected(issues, OutOfValueSet(row, column, text));
             }
 
             return column.Kind switch
@@ -221,8 +218,7 @@ public sealed class RowValidator
         var room = item.Length - item.Decimals - (item.DecimalChar && item.Decimals > 0 ? 1 : 0);
         if (integerDigits > room)
         {
-            issues.Add(Issue(row, column, text, Rules.TooLong, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} does not fit the item's length {item.Length} ({room} digits before the decimals)."));
-            return CellValue.Null;
+            return Rejected(issues, TooLong(row, column, text, room));
         }
 
         if (item.Decimals == 0 && value != Math.Truncate(value))
@@ -233,9 +229,7 @@ public sealed class RowValidator
 
         if (codes is not null && !codes.Contains(value))
         {
-            var valueSet = item.PrimaryValueSet!;
-            issues.Add(Issue(row, column, text, Rules.OutOfValueSet, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} is not in value set {valueSet.Name} ({Describe(valueSet)})."));
-            return CellValue.Null;
+            return Rejected(issues, OutOfValueSet(row, column, text));
         }
 
         return column.Kind switch
@@ -244,6 +238,21 @@ public sealed class RowValidator
             ColumnKind.Real => CellValue.OfReal((double)value),
             _ => CellValue.OfInteger((long)value),
         };
+    }
+
+    private static CellValue Rejected(List<RowIssue> issues, RowIssue issue)
+    {
+        issues.Add(issue);
+        return CellValue.Null;
+    }
+
+    private static RowIssue TooLong(SourceRow row, LayoutColumn column, string text, int room) =>
+        Issue(row, column, text, Rules.TooLong, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} does not fit the item's length {column.Item.Length} ({room} digits before the decimals).");
+
+    private static RowIssue OutOfValueSet(SourceRow row, LayoutColumn column, string text)
+    {
+        var valueSet = column.Item.PrimaryValueSet!;
+        return Issue(row, column, text, Rules.OutOfValueSet, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} is not in value set {valueSet.Name} ({Describe(valueSet)}).");
     }
 
     private static CellValue ConvertText(SourceRow row, LayoutColumn column, string text, List<RowIssue> issues)

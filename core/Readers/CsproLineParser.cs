@@ -254,15 +254,10 @@ internal sealed class CsproLineParser
         /// </summary>
         public IReadOnlyList<string> ItemsWithoutColumn { get; }
 
-        /// <summary>The concatenated ID spans of levels 1..<paramref name="levels"/>, as CSPro keys cases and level nodes.</summary>
-        public string LevelKey(string line, int levels)
-        {
-            var buffer = new char[64];
-            var length = LevelKey(line, levels, ref buffer);
-            return new string(buffer, 0, length);
-        }
-
-        /// <summary><see cref="LevelKey(string, int)"/> written into <paramref name="buffer"/> (grown if needed); returns its length.</summary>
+        /// <summary>
+        /// The concatenated ID spans of levels 1..<paramref name="levels"/>, as CSPro keys cases and level nodes, written
+        /// into <paramref name="buffer"/> (grown if needed); returns its length.
+        /// </summary>
         public int LevelKey(string line, int levels, ref char[] buffer)
         {
             var at = 0;
