@@ -155,11 +155,12 @@ public sealed class IngestService(
         var records = new Dictionary<string, RecordTables>(StringComparer.Ordinal);
         var quality = new QualityStats(pack.Manifest.Quality);
         var cleaning = new CleaningCounts();
-        var checks = new UploadChecks(pack, reader.Records);
+        var cases = new CaseKeys();
+        var checks = new UploadChecks(pack, reader.Records, cases);
         try
         {
             var started = time.GetTimestamp();
-            var read = await ReadAllAsync(pack, record, reader, issuesTable, quality, cleaning, checks, records, metadata, progress, cancellationToken).ConfigureAwait(false);
+            var read = await ReadAllAsync(pack, record, reader, issuesTable, quality, cleaning, cases, checks, records, metadata, progress, cancellationToken).ConfigureAwait(false);
             var hash = await upload.FinishHashAsync(cancellationToken).ConfigureAwait(false);
             var readMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
 
@@ -210,7 +211,7 @@ public sealed class IngestService(
         }
     }
 
-    private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, QualityStats quality, CleaningCounts cleaning, UploadChecks checks, Dictionary<string, RecordTables> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private async Task<long> ReadAllAsync(SurveyPack pack, UploadRecord record, IExportReader reader, IssuesTable issuesTable, QualityStats quality, CleaningCounts cleaning, CaseKeys cases, UploadChecks checks, Dictionary<string, RecordTables> records, Dictionary<string, string> metadata, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var ingested = record.ReceivedUtc; // the first delivery's time: a retry writes identical files
         Func<string, string> pseudonym = pseudonymiser.Pseudonym; // one delegate, not one per row
@@ -218,7 +219,7 @@ public sealed class IngestService(
 
         // Per row: read → dictionary checks → cleaning and rules → write. With read-ahead the first two run on another
         // thread, a few batches ahead of the rest here (RowChecks says why the split falls there).
-        var checkedRows = new RowChecks(pack, cleaning).CheckAsync(reader.ReadAsync(cancellationToken), cancellationToken);
+        var checkedRows = new RowChecks(pack, cleaning, cases).CheckAsync(reader.ReadAsync(cancellationToken), cancellationToken);
         var rows = _options.ReadAhead ? ReadAhead.Of(checkedRows, cancellationToken) : checkedRows;
         await foreach (var checkedRow in rows.ConfigureAwait(false))
         {
@@ -236,14 +237,14 @@ public sealed class IngestService(
             quality.Add(row.Layout, cells, issues, checkedRow.Accepted, caseKey, pseudonym, checkedRow.NulledCode);
             if (checkedRow.Accepted)
             {
-                checks.Observe(row.Layout.Record.Name, checkedRow.Values, caseKey, row.Row, null, cells);
+                checks.Observe(row.Layout.Record.Name, checkedRow.Values, checkedRow.CaseIndex, row.Row, null, cells);
                 var warnings = issues.Count == 0 ? null : string.Join(',', issues.Select(i => i.Rule).Distinct(StringComparer.Ordinal));
                 await tables.AddCuratedAsync(caseKey, cells, checkedRow.Nulled, warnings, record.UploadId, row.Row, ingested, pseudonym, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 var reasons = string.Join("; ", issues.Where(i => i.Severity == IssueSeverity.Error).Select(i => $"{i.Rule}: {i.Message}"));
-                checks.Observe(row.Layout.Record.Name, checkedRow.Values, caseKey, row.Row, reasons, cells);
+                checks.Observe(row.Layout.Record.Name, checkedRow.Values, checkedRow.CaseIndex, row.Row, reasons, cells);
                 await tables.AddRejectedAsync(row, caseKey, reasons, pseudonym, cancellationToken).ConfigureAwait(false);
                 quality.AddRejectedCase(row.Layout, row, pseudonym);
                 logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, record.BlobPath, reasons);

@@ -13,7 +13,7 @@ namespace Pipeline.Core.Ingest;
 /// <see cref="CheckedRow"/>s from a ring of reused objects, so that it allocates nothing per row; the ring holds more
 /// rows than can be in flight between the two threads.
 /// </summary>
-internal sealed class RowChecks(SurveyPack pack, CleaningCounts cleaning)
+internal sealed class RowChecks(SurveyPack pack, CleaningCounts cleaning, CaseKeys cases)
 {
     /// <summary>Rows in the ring: more than <see cref="ReadAhead"/> can hold in flight, plus the one being written.</summary>
     public static readonly int RingSize = ReadAhead.MaxInFlight + ReadAhead.BatchRows;
@@ -31,13 +31,16 @@ internal sealed class RowChecks(SurveyPack pack, CleaningCounts cleaning)
             if (!_byRecord.TryGetValue(row.Layout.Record.Name, out var stage))
             {
                 var cleaner = new RecordCleaner(row.Layout, pack.Cleaning, pack.Gazetteer, cleaning);
-                stage = (new RowValidator(row.Layout, pack.Rules, cleaner), cleaner, cleaner.NulledCode);
+                stage = (new RowValidator(row.Layout, pack.Rules, cleaner, cases), cleaner, cleaner.NulledCode);
                 _byRecord.Add(row.Layout.Record.Name, stage);
             }
 
             var slot = _ring[_next];
             _next = (_next + 1) % _ring.Length;
             slot.Check(row, stage.Validator, stage.Cleaner, stage.NulledCode);
+
+            // Cases are numbered here, in row order, so that the writing thread's whole-upload checks need no key lookup.
+            slot.CaseIndex = slot.CaseKey.AsSpan().ContainsAnyExcept(' ') ? cases.GetOrAdd(slot.CaseKey, out _) : -1;
             yield return slot;
         }
     }
@@ -64,6 +67,9 @@ internal sealed class CheckedRow
     public bool Accepted { get; private set; }
 
     public string CaseKey { get; private set; } = string.Empty;
+
+    /// <summary>The case's number in the upload (<see cref="CaseKeys"/>), or -1 when the IDs are blank.</summary>
+    public int CaseIndex { get; internal set; } = -1;
 
     /// <summary>The row's <c>_nulled</c> text, or null (set by <see cref="Complete"/>).</summary>
     public string? Nulled { get; private set; }

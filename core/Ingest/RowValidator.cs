@@ -20,6 +20,11 @@ public sealed class RowValidator
     // 64-bit hashes of the keys seen (XxHash64) → the first row (as an int: 2^31 rows is far past any upload), in a compact
     // table: 16–32 bytes a case instead of a string each, for a million cases.
     private readonly HashIndex _firstRowOfCase = new();
+
+    // With the upload's case numbering (a record keyed by the case itself): the first row per case number, 0 for none,
+    // 4 bytes a case instead of a hash-table slot.
+    private readonly CaseKeys? _cases;
+    private readonly ChunkedArray<int> _firstRowByCase = new(0);
     private readonly RecordRules _rules;
     private readonly RecordCleaner? _cleaner;
     private readonly Func<int, long?>? _nulledCode;
@@ -33,6 +38,19 @@ public sealed class RowValidator
     /// <param name="rules">The pack's rules; its row rules for this record run after cleaning.</param>
     /// <param name="cleaner">The pack's cleaning steps for this record; they run on rows that pass the dictionary checks.</param>
     public RowValidator(RecordLayout layout, RuleCatalogue? rules = null, RecordCleaner? cleaner = null)
+        : this(layout, rules, cleaner, null)
+    {
+    }
+
+    /// <param name="layout">The record's columns.</param>
+    /// <param name="rules">The pack's rules; its row rules for this record run after cleaning.</param>
+    /// <param name="cleaner">The pack's cleaning steps for this record; they run on rows that pass the dictionary checks.</param>
+    /// <param name="cases">
+    /// The upload's case numbering, shared with the whole-upload checks: a record whose node is the case (a level-1
+    /// record) then finds duplicates by case number instead of keeping its own key hashes. Used from the thread that
+    /// calls <see cref="CheckDictionary"/> only.
+    /// </param>
+    internal RowValidator(RecordLayout layout, RuleCatalogue? rules, RecordCleaner? cleaner, CaseKeys? cases)
     {
         _layout = layout ?? throw new ArgumentNullException(nameof(layout));
         _cleaner = cleaner;
@@ -42,6 +60,7 @@ public sealed class RowValidator
         _caseIdColumns = [.. layout.CaseIdColumns];
         _idColumns = [.. layout.IdColumns];
         _caseIsNode = _caseIdColumns.SequenceEqual(_idColumns);
+        _cases = _caseIsNode ? cases : null;
     }
 
     /// <summary>Cells a row needs: the layout's columns, then the columns cleaning derives.</summary>
@@ -98,15 +117,33 @@ public sealed class RowValidator
         {
             // One record per node of the record's level: the case for level-1 records, the level's unit below that.
             var nodeKey = _caseIsNode ? caseKey : KeyOf(cells, _idColumns);
-            var nodeHash = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(nodeKey.AsSpan()));
-            var first = _firstRowOfCase.GetOrAdd(nodeHash, (int)Math.Min(row.Row, int.MaxValue), out var added);
-            if (!added)
+            if (FirstRowOf(nodeKey, (int)Math.Min(row.Row, int.MaxValue)) is { } first)
             {
                 issues.Add(new RowIssue(row.Row, caseKey, _layout.Record.Name, string.Join('+', _layout.IdColumns.Select(i => _layout.Columns[i].Name)), nodeKey, Rules.DuplicateCase, IssueSeverity.Error, $"ID {nodeKey} already appears at row {first}; it has one {_layout.Record.Name} record."));
             }
         }
 
         return valuesPassed;
+    }
+
+    /// <summary>The row that already holds <paramref name="nodeKey"/>, or null after noting <paramref name="row"/> as the first.</summary>
+    private int? FirstRowOf(string nodeKey, int row)
+    {
+        if (_cases is not null)
+        {
+            var index = _cases.GetOrAdd(nodeKey, out _);
+            var seen = _firstRowByCase[index];
+            if (seen == 0)
+            {
+                _firstRowByCase[index] = Math.Max(row, 1);
+                return null;
+            }
+
+            return seen;
+        }
+
+        var first = _firstRowOfCase.GetOrAdd(XxHash64.HashToUInt64(MemoryMarshal.AsBytes(nodeKey.AsSpan())), row, out var added);
+        return added ? null : first;
     }
 
     /// <summary>

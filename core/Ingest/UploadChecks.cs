@@ -29,7 +29,7 @@ internal sealed class UploadChecks
     private readonly int _aggregateCount;
     private readonly List<(RuleDefinition Rule, RuleExpression? When, RuleExpression Check)> _caseRules;
     private readonly Dictionary<string, List<OutlierCheckState>> _outliersByRecord = new(StringComparer.OrdinalIgnoreCase);
-    private readonly CaseKeys _caseIndex = new();
+    private readonly CaseKeys _caseIndex;
     private readonly ChunkedArray<CaseState> _cases = new(default);
     private readonly ChunkedArray<double> _sums = new(double.NaN);
     private readonly List<string> _reasons = [];
@@ -41,9 +41,14 @@ internal sealed class UploadChecks
     /// Without the level-1 record no roster sums are kept: they would fill case columns of a table the upload does not
     /// have (8 bytes a case and sum: 128 MB for a million cases and 13 sums, measured in docs/performance.md).
     /// </param>
-    public UploadChecks(SurveyPack pack, IReadOnlyCollection<string>? uploadRecords = null)
+    /// <param name="cases">
+    /// The upload's case numbering, filled by the read-ahead thread (<see cref="RowChecks"/>) as rows are read; this
+    /// class reads it only once the upload is read.
+    /// </param>
+    public UploadChecks(SurveyPack pack, IReadOnlyCollection<string>? uploadRecords, CaseKeys cases)
     {
         _pack = pack ?? throw new ArgumentNullException(nameof(pack));
+        _caseIndex = cases ?? throw new ArgumentNullException(nameof(cases));
         _main = pack.Dictionary.Levels[0].Records[0].Name;
         _records = pack.Dictionary.Records.Select(r => r.Name).ToList();
         _recordIndex = _records.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
@@ -128,16 +133,17 @@ internal sealed class UploadChecks
     /// Notes one row as it is read. <paramref name="error"/> is the first error reason when the row was rejected, else
     /// null; <paramref name="cells"/> are the row's cleaned cells, read by case variables and outlier checks.
     /// </summary>
-    public void Observe(string record, RowValues values, string caseKey, long sourceRow, string? error, CellValue[] cells)
+    public void Observe(string record, RowValues values, int caseIndex, long sourceRow, string? error, CellValue[] cells)
     {
-        if (!caseKey.AsSpan().ContainsAnyExcept(' '))
+        if (caseIndex < 0)
         {
             return; // unreadable IDs: the row is rejected on its own and belongs to no case
         }
 
         var r = _recordIndex[record];
-        var index = _caseIndex.GetOrAdd(caseKey, out var added);
-        if (added)
+        // Case numbers come in row order: a number not seen yet is the next one.
+        var index = caseIndex;
+        if (index >= _cases.Count)
         {
             _cases.Grow(index + 1L);
             _cases[index] = new CaseState { FirstRow = Row(sourceRow), FirstRecord = (byte)r };
