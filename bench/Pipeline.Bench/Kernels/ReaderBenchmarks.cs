@@ -1,3 +1,4 @@
+using Pipeline.Core.Cleaning;
 using BenchmarkDotNet.Attributes;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
@@ -21,13 +22,7 @@ public class ReaderBenchmarks
     public async Task<long> DatRead()
     {
         await using var reader = await CsproTextDataReader.CreateAsync(new MemoryStream(_inputs.Dat, writable: false), "bench.dat", _inputs.Pack);
-        long rows = 0;
-        await foreach (var row in reader.ReadAsync(CancellationToken.None))
-        {
-            rows += row.Fields.Length;
-        }
-
-        return rows;
+        return await CountFieldsAsync(reader);
     }
 
     [Benchmark(OperationsPerInvoke = KernelInputs.Cases)]
@@ -41,13 +36,7 @@ public class ReaderBenchmarks
     public async Task<long> CsvRead()
     {
         await using var reader = await DelimitedExportReader.CreateAsync(new MemoryStream(_inputs.FirstRecordCsv, writable: false), "bench.csv", ',', _inputs.Pack, CancellationToken.None);
-        long rows = 0;
-        await foreach (var row in reader.ReadAsync(CancellationToken.None))
-        {
-            rows += row.Fields.Length;
-        }
-
-        return rows;
+        return await CountFieldsAsync(reader);
     }
 
     [Benchmark(OperationsPerInvoke = KernelInputs.Cases)]
@@ -57,25 +46,25 @@ public class ReaderBenchmarks
         return await ValidateAllAsync(reader);
     }
 
-    /// <summary>What IngestService does per row before writing: one validator and one cell array per record.</summary>
-    private async Task<long> ValidateAllAsync(IExportReader reader)
+    private static async Task<long> CountFieldsAsync(IExportReader reader)
     {
-        var validators = new Dictionary<string, (RowValidator Validator, CellValue[] Cells)>(StringComparer.Ordinal);
-        var issues = new List<RowIssue>();
-        long accepted = 0;
+        long fields = 0;
         await foreach (var row in reader.ReadAsync(CancellationToken.None))
         {
-            if (!validators.TryGetValue(row.Layout.Record.Name, out var state))
-            {
-                state = (new RowValidator(row.Layout, _inputs.Pack.Rules), new CellValue[row.Layout.Columns.Count]);
-                validators.Add(row.Layout.Record.Name, state);
-            }
+            fields += row.Fields.Length;
+        }
 
-            issues.Clear();
-            if (state.Validator.Validate(row, state.Cells, issues, out _))
-            {
-                accepted++;
-            }
+        return fields;
+    }
+
+    /// <summary>What IngestService does per row before writing: the ingest's own RowChecks, dictionary checks, cleaning and rules.</summary>
+    private async Task<long> ValidateAllAsync(IExportReader reader)
+    {
+        long accepted = 0;
+        await foreach (var row in new RowChecks(_inputs.Pack, new CleaningCounts(), new CaseKeys()).CheckAsync(reader.ReadAsync(CancellationToken.None)))
+        {
+            row.Complete();
+            accepted += row.Accepted ? 1 : 0;
         }
 
         return accepted;

@@ -46,7 +46,7 @@ internal static class MeasureTasks
     /// <summary>The export reader alone: every row through CsproTextDataReader or DelimitedExportReader, nothing written.</summary>
     public const string Read = "read";
 
-    /// <summary>Reader and RowValidator (dictionary checks, rules, duplicates), nothing written.</summary>
+    /// <summary>Reader and the ingest's per-row checks (RowChecks: dictionary, duplicates, cleaning, rules) on one thread, nothing written.</summary>
     public const string Validate = "validate";
 
     /// <summary>Our findings (FindingsService.RecomputeAsync, forced) over the lake's current curated view.</summary>

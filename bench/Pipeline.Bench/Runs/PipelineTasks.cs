@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Core.Cleaning;
 using Pipeline.Core.Findings;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
@@ -43,24 +44,22 @@ internal static class PipelineTasks
             await using var reader = Path.GetExtension(file).Equals(".dat", StringComparison.OrdinalIgnoreCase)
                 ? (IExportReader)await CsproTextDataReader.CreateAsync(content, file, pack, cancellationToken: cancellationToken)
                 : await DelimitedExportReader.CreateAsync(content, file, ',', pack, cancellationToken);
-            var validators = new Dictionary<string, (RowValidator Validator, CellValue[] Cells)>(StringComparer.Ordinal);
-            var issues = new List<RowIssue>();
-            await foreach (var row in reader.ReadAsync(cancellationToken))
+            if (!validate)
+            {
+                await foreach (var row in reader.ReadAsync(cancellationToken))
+                {
+                    rows++;
+                }
+
+                continue;
+            }
+
+            // The ingest's own per-row checks (dictionary, cleaning, rules), on one thread.
+            await foreach (var row in new RowChecks(pack, new CleaningCounts(), new CaseKeys()).CheckAsync(reader.ReadAsync(cancellationToken), cancellationToken))
             {
                 rows++;
-                if (!validate)
-                {
-                    continue;
-                }
-
-                if (!validators.TryGetValue(row.Layout.Record.Name, out var state))
-                {
-                    state = (new RowValidator(row.Layout, pack.Rules), new CellValue[row.Layout.Columns.Count]);
-                    validators.Add(row.Layout.Record.Name, state);
-                }
-
-                issues.Clear();
-                accepted += state.Validator.Validate(row, state.Cells, issues, out _) ? 1 : 0;
+                row.Complete();
+                accepted += row.Accepted ? 1 : 0;
             }
         }
 

@@ -85,6 +85,21 @@ internal static class RunsCommand
         return 0;
     }
 
+    /// <summary>The reader alone (always for the gigabyte exports), and reader + the per-row checks (with --stages).</summary>
+    private static async Task ReaderStagesAsync(RunsSettings settings, ChildProcess child, RunsReport report, Export export, MeasureRequest request, string format, List<ExportFile> files, bool gigabyte, CancellationToken cancellationToken)
+    {
+        var paths = files.Select(f => f.Path).ToList();
+        if (settings.Stages || gigabyte)
+        {
+            await report.RunAsync(child, export, $"read {format} (reader only)", RunKind.Stage, SizeOf(files), request with { Task = MeasureTasks.Read, Inputs = paths }, cancellationToken);
+        }
+
+        if (settings.Stages && !gigabyte)
+        {
+            await report.RunAsync(child, export, $"read + validate {format}", RunKind.Stage, SizeOf(files), request with { Task = MeasureTasks.Validate, Inputs = paths }, cancellationToken);
+        }
+    }
+
     /// <summary>One export size: every run, each in its own child process.</summary>
     private static async Task SizeAsync(RunsSettings settings, SurveyPack pack, ChildProcess child, RunsReport report, Export export, bool gigabyte, CancellationToken cancellationToken)
     {
@@ -97,15 +112,7 @@ internal static class RunsCommand
         {
             var lake = await FreshLakeAsync(Path.Combine(folder, "lake-csv"), settings.Survey, csv, cancellationToken);
             var csvPaths = csv.Select(f => f.Path).ToList();
-            if (settings.Stages || gigabyte)
-            {
-                await report.RunAsync(child, export, "read CSV (reader only)", RunKind.Stage, SizeOf(csv), request with { Task = MeasureTasks.Read, Inputs = csvPaths }, cancellationToken);
-            }
-
-            if (settings.Stages && !gigabyte)
-            {
-                await report.RunAsync(child, export, "read + validate CSV", RunKind.Stage, SizeOf(csv), request with { Task = MeasureTasks.Validate, Inputs = csvPaths }, cancellationToken);
-            }
+            await ReaderStagesAsync(settings, child, report, export, request, "CSV", csv, gigabyte, cancellationToken);
 
             await report.RunAsync(child, export, "ingest CSV", RunKind.OursIngest, SizeOf(csv), request with { Task = MeasureTasks.Ingest, Lake = lake, Inputs = csv.Select(f => Incoming(settings.Survey, f.Path)).ToList() }, cancellationToken);
             var duckOut = Path.Combine(folder, "duckdb");
@@ -124,16 +131,7 @@ internal static class RunsCommand
         if (dat.Count > 0)
         {
             var lake = await FreshLakeAsync(Path.Combine(folder, "lake-dat"), settings.Survey, dat, cancellationToken);
-            var datPaths = dat.Select(f => f.Path).ToList();
-            if (settings.Stages || gigabyte)
-            {
-                await report.RunAsync(child, export, "read .dat (reader only)", RunKind.Stage, SizeOf(dat), request with { Task = MeasureTasks.Read, Inputs = datPaths }, cancellationToken);
-            }
-
-            if (settings.Stages && !gigabyte)
-            {
-                await report.RunAsync(child, export, "read + validate .dat", RunKind.Stage, SizeOf(dat), request with { Task = MeasureTasks.Validate, Inputs = datPaths }, cancellationToken);
-            }
+            await ReaderStagesAsync(settings, child, report, export, request, ".dat", dat, gigabyte, cancellationToken);
 
             await report.RunAsync(child, export, "ingest .dat", RunKind.OursIngest, SizeOf(dat), request with { Task = MeasureTasks.Ingest, Lake = lake, Inputs = dat.Select(f => Incoming(settings.Survey, f.Path)).ToList() }, cancellationToken);
             if (findingsLake is null)
