@@ -35,51 +35,55 @@ public sealed class CuratedView(ILakeStore lake)
         var buffers = new Buffers();
         for (var u = manifest.Uploads.Count - 1; u >= 0; u--)
         {
-            if (!manifest.Uploads[u].Records.TryGetValue(record, out var path))
+            if (!manifest.Uploads[u].Records.TryGetValue(record, out var parts))
             {
                 continue; // the upload held other records only
             }
 
-            await using var stream = await lake.OpenReadAsync(LakeZone.Curated, path, cancellationToken).ConfigureAwait(false);
-            await using var buffered = await SeekableAsync(stream, cancellationToken).ConfigureAwait(false);
-            await using var reader = await ParquetReader.CreateAsync(buffered, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
-            var keyField = reader.Schema.FindDataField(RecordTables.CaseKey);
-            var fields = items.Select(i => reader.Schema.DataFields.FirstOrDefault(f => string.Equals(f.Name, i, StringComparison.OrdinalIgnoreCase))).ToArray();
-            for (var g = 0; g < reader.RowGroupCount; g++)
+            // One part file open at a time: a reader loads its file's whole footer, which part files keep small.
+            foreach (var path in parts)
             {
-                using var group = reader.OpenRowGroupReader(g);
-                var rows = (int)group.RowCount;
-                buffers.Ensure(rows, fields.Length);
-                if (seen is not null)
+                await using var stream = await lake.OpenReadAsync(LakeZone.Curated, path, cancellationToken).ConfigureAwait(false);
+                await using var buffered = await SeekableAsync(stream, cancellationToken).ConfigureAwait(false);
+                await using var reader = await ParquetReader.CreateAsync(buffered, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+                var keyField = reader.Schema.FindDataField(RecordTables.CaseKey);
+                var fields = items.Select(i => reader.Schema.DataFields.FirstOrDefault(f => string.Equals(f.Name, i, StringComparison.OrdinalIgnoreCase))).ToArray();
+                for (var g = 0; g < reader.RowGroupCount; g++)
                 {
-                    await group.ReadAsync(keyField, buffers.Keys.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
-                }
-
-                for (var f = 0; f < fields.Length; f++)
-                {
-                    if (fields[f] is { } field)
+                    using var group = reader.OpenRowGroupReader(g);
+                    var rows = (int)group.RowCount;
+                    buffers.Ensure(rows, fields.Length);
+                    if (seen is not null)
                     {
-                        await ReadNumberColumnAsync(group, field, buffers.Columns[f].AsMemory(0, rows), buffers.Integers.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        Array.Clear(buffers.Columns[f]);
-                    }
-                }
-
-                for (var r = 0; r < rows; r++)
-                {
-                    if (seen is not null && !seen.Add(XxHash64.HashToUInt64(MemoryMarshal.AsBytes((buffers.Keys[r] ?? string.Empty).AsSpan()))))
-                    {
-                        continue;
+                        await group.ReadAsync(keyField, buffers.Keys.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
                     }
 
                     for (var f = 0; f < fields.Length; f++)
                     {
-                        numbers[f] = buffers.Columns[f][r];
+                        if (fields[f] is { } field)
+                        {
+                            await ReadNumberColumnAsync(group, field, buffers.Columns[f].AsMemory(0, rows), buffers.Integers.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            Array.Clear(buffers.Columns[f]);
+                        }
                     }
 
-                    yield return row;
+                    for (var r = 0; r < rows; r++)
+                    {
+                        if (seen is not null && !seen.Add(XxHash64.HashToUInt64(MemoryMarshal.AsBytes((buffers.Keys[r] ?? string.Empty).AsSpan()))))
+                        {
+                            continue;
+                        }
+
+                        for (var f = 0; f < fields.Length; f++)
+                        {
+                            numbers[f] = buffers.Columns[f][r];
+                        }
+
+                        yield return row;
+                    }
                 }
             }
         }

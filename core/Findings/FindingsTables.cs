@@ -85,13 +85,13 @@ internal sealed class FindingsTables(ILakeStore lake)
 
     private async Task WriteTableAsync(string survey, string runId, string table, IReadOnlyList<TableColumn> columns, Dictionary<string, string> metadata, IEnumerable<CellValue[]> rows, CancellationToken cancellationToken)
     {
-        await using var writer = await ParquetTableWriter.CreateAsync(columns, metadata, null, cancellationToken).ConfigureAwait(false);
+        await using var writer = await ParquetTableWriter.CreateAsync(columns, metadata, ParquetTableOptions.OneFile(), cancellationToken).ConfigureAwait(false);
         foreach (var row in rows)
         {
             await writer.AppendAsync(row, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var content = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        var content = (await writer.CompleteAsync(cancellationToken).ConfigureAwait(false))[0];
         await lake.WriteAsync(LakeZone.Findings, FindingsPaths.Table(survey, runId, table), content, ifMatch: null, cancellationToken).ConfigureAwait(false);
     }
 

@@ -284,19 +284,19 @@ public sealed class IngestService(
             return record with { DuplicateOf = same.UploadId };
         }
 
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var tables in records)
         {
             var name = tables.Layout.Record.Name;
-            files[name] = LakePaths.Curated(pack.Id, name, record.UploadId);
-            await UploadAsync(LakeZone.Curated, files[name], await tables.CompleteCuratedAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var curated = await tables.CompleteCuratedAsync(cancellationToken).ConfigureAwait(false);
+            files[name] = await UploadAsync(LakeZone.Curated, part => LakePaths.Curated(pack.Id, name, record.UploadId, part), curated, cancellationToken).ConfigureAwait(false);
             if (tables.Rejected.RowCount > 0)
             {
-                await UploadAsync(LakeZone.Quarantine, LakePaths.Rejected(pack.Id, record.UploadId, name), tables.Rejected, cancellationToken).ConfigureAwait(false);
+                await UploadAsync(LakeZone.Quarantine, part => LakePaths.Rejected(pack.Id, record.UploadId, name, part), tables.Rejected, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await UploadAsync(LakeZone.Reports, LakePaths.Issues(pack.Id, record.UploadId), issuesTable.Writer, cancellationToken).ConfigureAwait(false);
+        await UploadAsync(LakeZone.Reports, part => LakePaths.Issues(pack.Id, record.UploadId, part), issuesTable.Writer, cancellationToken).ConfigureAwait(false);
         using (var report = new MemoryStream())
         {
             await QualityReportPage.WriteAsync(report, pack, record, quality, cancellationToken).ConfigureAwait(false);
@@ -378,10 +378,18 @@ public sealed class IngestService(
         }
     }
 
-    private async Task UploadAsync(LakeZone zone, string path, ParquetTableWriter table, CancellationToken cancellationToken)
+    /// <summary>Uploads a finished table's part files to <paramref name="pathOf"/>(0), (1), ...; returns their paths in order.</summary>
+    private async Task<IReadOnlyList<string>> UploadAsync(LakeZone zone, Func<int, string> pathOf, ParquetTableWriter table, CancellationToken cancellationToken)
     {
-        await using var content = await table.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        await lake.WriteAsync(zone, path, content, ifMatch: null, cancellationToken).ConfigureAwait(false);
+        var parts = await table.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        var paths = new string[parts.Count];
+        for (var p = 0; p < parts.Count; p++)
+        {
+            paths[p] = pathOf(p);
+            await lake.WriteAsync(zone, paths[p], parts[p], ifMatch: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        return paths;
     }
 
     private async Task WriteJsonAsync(LakeZone zone, string path, object value, CancellationToken cancellationToken)

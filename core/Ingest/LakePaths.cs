@@ -11,15 +11,21 @@ public static class LakePaths
 
     public static string CuratedPrefix(string survey, string record) => $"{survey}/{record.ToLowerInvariant()}/";
 
-    public static string Curated(string survey, string record, string uploadId) => $"{CuratedPrefix(survey, record)}upload_id={uploadId}/part-00000.parquet";
+    /// <summary>Part <paramref name="part"/> of a record's curated rows from one upload (see <c>ParquetTableOptions.RowGroupsPerFile</c>).</summary>
+    public static string Curated(string survey, string record, string uploadId, int part = 0) => $"{CuratedPrefix(survey, record)}upload_id={uploadId}/part-{part:00000}.parquet";
 
-    public static string Rejected(string survey, string uploadId, string record) => $"{survey}/{uploadId}/{record.ToLowerInvariant()}.rejected.parquet";
+    /// <summary>A record's rejected rows from one upload; a table too large for one file continues in <c>.part-00001</c>, ...</summary>
+    public static string Rejected(string survey, string uploadId, string record, int part = 0) => Part($"{survey}/{uploadId}/{record.ToLowerInvariant()}.rejected", part);
 
     public static string FileError(string survey, string uploadId) => $"{survey}/{uploadId}/file-error.json";
 
-    public static string Issues(string survey, string uploadId) => $"{survey}/{uploadId}/issues.parquet";
+    /// <summary>An upload's issues; a table too large for one file continues in <c>issues.part-00001.parquet</c>, ...</summary>
+    public static string Issues(string survey, string uploadId, int part = 0) => Part($"{survey}/{uploadId}/issues", part);
 
     public static string Summary(string survey, string uploadId) => $"{survey}/{uploadId}/summary.json";
 
     public static string QualityReport(string survey, string uploadId) => $"{survey}/{uploadId}/report.html";
+
+    // The first part keeps the plain name, so a table of one file (nearly all) is where it always was.
+    private static string Part(string stem, int part) => part == 0 ? $"{stem}.parquet" : $"{stem}.part-{part:00000}.parquet";
 }

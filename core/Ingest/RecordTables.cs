@@ -110,7 +110,7 @@ internal sealed class RecordTables : IAsyncDisposable
     {
         if (_spool is null)
         {
-            await using var done = await Curated.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await Curated.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -150,10 +150,12 @@ internal sealed class RecordTables : IAsyncDisposable
             }
             else
             {
-                var content = await Curated.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                await foreach (var row in ParquetTableReader.ReadAsync(content, CuratedColumns, cancellationToken).ConfigureAwait(false))
+                foreach (var part in await Curated.CompleteAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await RouteAsync(row).ConfigureAwait(false);
+                    await foreach (var row in ParquetTableReader.ReadAsync(part, CuratedColumns, cancellationToken).ConfigureAwait(false))
+                    {
+                        await RouteAsync(row).ConfigureAwait(false);
+                    }
                 }
             }
         }

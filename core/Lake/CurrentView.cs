@@ -16,8 +16,54 @@ public sealed record CurrentViewManifest(string Survey, IReadOnlyList<PublishedU
     public PublishedUpload? WithContent(string sha256) => Uploads.FirstOrDefault(u => u.ContentSha256 == sha256);
 }
 
-/// <summary>One published upload: its id, content hash, time, and the curated file of each record it holds.</summary>
-public sealed record PublishedUpload(string UploadId, string BlobPath, string ContentSha256, DateTimeOffset PublishedUtc, IReadOnlyDictionary<string, string> Records);
+/// <summary>
+/// One published upload: its id, content hash, time, and the curated part files of each record it holds, in row order
+/// (one file unless the record has more row groups than <see cref="ParquetTableOptions.RowGroupsPerFile"/>). In JSON
+/// each record maps to an array of paths; a manifest written before part files existed maps it to one path, which
+/// reads as a list of one.
+/// </summary>
+public sealed record PublishedUpload(
+    string UploadId,
+    string BlobPath,
+    string ContentSha256,
+    DateTimeOffset PublishedUtc,
+    [property: JsonConverter(typeof(PartPathsConverter))] IReadOnlyDictionary<string, IReadOnlyList<string>> Records);
+
+/// <summary>Reads each record's files as an array of paths or, from manifests written before part files, as one path.</summary>
+internal sealed class PartPathsConverter : JsonConverter<IReadOnlyDictionary<string, IReadOnlyList<string>>>
+{
+    public override IReadOnlyDictionary<string, IReadOnlyList<string>> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var records = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("Expected an object of record names to part paths.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var record = reader.GetString()!;
+            reader.Read();
+            records[record] = reader.TokenType == JsonTokenType.String
+                ? [reader.GetString()!]
+                : JsonSerializer.Deserialize<string[]>(ref reader, options) ?? [];
+        }
+
+        return records;
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, IReadOnlyList<string>> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (record, parts) in value)
+        {
+            writer.WritePropertyName(record);
+            JsonSerializer.Serialize(writer, parts, options);
+        }
+
+        writer.WriteEndObject();
+    }
+}
 
 /// <summary>Reads and updates the manifest with ETag conditions (optimistic concurrency, retried on conflict).</summary>
 public sealed class CurrentViewStore(ILakeStore lake)

@@ -4,23 +4,30 @@ using Parquet.Schema;
 namespace Pipeline.Core.Lake;
 
 /// <summary>
-/// Writes rows to a Parquet file through per-column buffers, one row group every <see cref="ParquetTableOptions.RowGroupRows"/>
-/// rows, so memory depends on the row-group size, never on the file size. Output goes to a temporary file that the caller
-/// uploads (see <see cref="CompleteAsync"/>).
+/// Writes rows to Parquet through per-column buffers, one row group every <see cref="ParquetTableOptions.RowGroupRows"/>
+/// rows and a new part file every <see cref="ParquetTableOptions.RowGroupsPerFile"/> row groups, so memory depends on the
+/// row-group size and the part size, never on the table size: neither this writer nor a later reader holds more than
+/// one part's footer. Output goes to temporary files that the caller uploads (see <see cref="CompleteAsync"/>).
 /// </summary>
 public sealed class ParquetTableWriter : IAsyncDisposable
 {
     private readonly IReadOnlyList<TableColumn> _columns;
     private readonly DataField[] _fields;
-    private readonly ParquetTableOptions _options;
-    private readonly string _tempPath;
-    private readonly FileStream _file;
+    private readonly ParquetSchema _schema;
+    private readonly Dictionary<string, string>? _metadata;
+    private readonly ParquetOptions _parquetOptions;
     private readonly int _rowsPerGroup;
+    private readonly int _groupsPerFile;
     private readonly bool _backgroundFlush;
 
-    // Dropped once the footer is written: Parquet.Net keeps every row group's metadata until then (tens of MB for a
-    // wide table of a million rows), and the finished file may be read long after.
+    // Finished part files, oldest first; each deletes itself when closed (by DisposeAsync).
+    private readonly List<FileStream> _parts = [];
+
+    // The part being written, started with its first row group. Parquet.Net keeps every row group's metadata until the
+    // footer (tens of MB for a wide table of a million rows in one file), hence parts.
+    private FileStream? _file;
     private ParquetWriter? _writer;
+    private int _groupsInPart;
 
     // With background flush, rows fill one buffer set while the previous one is encoded on another thread: encoding
     // and compression, the largest share of writing, leave the critical path. Both are allocated on first need, so a table
@@ -30,16 +37,16 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     private Task _pending = Task.CompletedTask;
     private bool _completed;
 
-    private ParquetTableWriter(IReadOnlyList<TableColumn> columns, DataField[] fields, ParquetTableOptions options, string tempPath, FileStream file, ParquetWriter writer, bool backgroundFlush)
+    private ParquetTableWriter(IReadOnlyList<TableColumn> columns, IReadOnlyDictionary<string, string>? metadata, ParquetTableOptions options, bool backgroundFlush)
     {
-        _backgroundFlush = backgroundFlush;
         _columns = columns;
-        _fields = fields;
-        _options = options;
-        _tempPath = tempPath;
-        _file = file;
-        _writer = writer;
+        _fields = columns.Select(FieldOf).ToArray();
+        _schema = new ParquetSchema(_fields);
+        _metadata = metadata?.ToDictionary(k => k.Key, k => k.Value);
+        _parquetOptions = new ParquetOptions { CompressionMethod = options.Compression };
         _rowsPerGroup = options.RowsPerGroup(columns.Count);
+        _groupsPerFile = Math.Max(1, options.RowGroupsPerFile);
+        _backgroundFlush = backgroundFlush;
     }
 
     public IReadOnlyList<TableColumn> Columns => _columns;
@@ -47,31 +54,21 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     /// <summary>Rows appended so far.</summary>
     public long RowCount { get; private set; }
 
-    /// <summary>Starts a file with the given columns, each row group written in the caller's thread.</summary>
+    /// <summary>Starts a table with the given columns, each row group written in the caller's thread.</summary>
     public static Task<ParquetTableWriter> CreateAsync(IReadOnlyList<TableColumn> columns, IReadOnlyDictionary<string, string>? metadata, ParquetTableOptions? options = null, CancellationToken cancellationToken = default) =>
         CreateAsync(columns, metadata, options, backgroundFlush: false, cancellationToken);
 
     /// <summary>
-    /// Starts a file with the given columns; <paramref name="metadata"/> goes to the file's key-value metadata. With
+    /// Starts a table with the given columns; <paramref name="metadata"/> goes to every part's key-value metadata. With
     /// <paramref name="backgroundFlush"/>, a full row group is encoded and compressed on another thread while the next
     /// one fills: worth a second set of buffers (see <see cref="ParquetTableOptions.MaxBufferedCells"/>) when the caller
     /// leaves a core idle, as the end-of-upload rewrite does; the per-row phase keeps both cores busy without it.
     /// </summary>
-    public static async Task<ParquetTableWriter> CreateAsync(IReadOnlyList<TableColumn> columns, IReadOnlyDictionary<string, string>? metadata, ParquetTableOptions? options, bool backgroundFlush, CancellationToken cancellationToken)
+    public static Task<ParquetTableWriter> CreateAsync(IReadOnlyList<TableColumn> columns, IReadOnlyDictionary<string, string>? metadata, ParquetTableOptions? options, bool backgroundFlush, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        options ??= new ParquetTableOptions();
-        var fields = columns.Select(FieldOf).ToArray();
-        var tempPath = Path.Combine(Path.GetTempPath(), $"pipeline-{Guid.NewGuid():N}.parquet");
-        var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-        var parquetOptions = new ParquetOptions { CompressionMethod = options.Compression };
-        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), file, parquetOptions, append: false, cancellationToken).ConfigureAwait(false);
-        if (metadata is not null)
-        {
-            writer.CustomMetadata = metadata.ToDictionary(k => k.Key, k => k.Value);
-        }
-
-        return new ParquetTableWriter(columns, fields, options, tempPath, file, writer, backgroundFlush);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(new ParquetTableWriter(columns, metadata, options ?? new ParquetTableOptions(), backgroundFlush));
     }
 
     /// <summary>Appends one row; <paramref name="row"/> holds one cell per column, in column order.</summary>
@@ -93,31 +90,31 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes the last row group and the footer and returns a stream over the finished file, positioned at 0.
-    /// The temporary file is deleted when the stream (or this writer) is disposed. Calling it again returns the same
-    /// file: a caller may complete a table early to free its buffers and upload it later.
+    /// Writes the last row group and footer and returns one stream per part file, in row order, each positioned at 0: at
+    /// least one (an empty table is one file with the schema and no rows). The temporary files are deleted when this
+    /// writer is disposed; disposing the streams does not close them. Calling it again returns the same files: a caller
+    /// may complete a table early to free its buffers and upload it later.
     /// </summary>
-    public async Task<Stream> CompleteAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Stream>> CompleteAsync(CancellationToken cancellationToken = default)
     {
-        if (_completed)
+        if (!_completed)
         {
-            _file.Position = 0; // completed before (to free the buffers early): the same file again
-            return new NonClosingStream(_file);
+            await _pending.ConfigureAwait(false);
+            if (_filling is { Count: > 0 } || RowCount == 0)
+            {
+                await WriteGroupAsync(_filling ?? new ColumnBuffers(_columns, 0), cancellationToken).ConfigureAwait(false);
+            }
+
+            await FinishPartAsync(cancellationToken).ConfigureAwait(false);
+            _completed = true;
+            _filling = _spare = null;
         }
 
-        await _pending.ConfigureAwait(false);
-        if (_filling is { Count: > 0 } || RowCount == 0)
+        return _parts.Select(part =>
         {
-            await WriteGroupAsync(_filling ?? new ColumnBuffers(_columns, 0), cancellationToken).ConfigureAwait(false);
-        }
-
-        await _writer!.DisposeAsync().ConfigureAwait(false);
-        _writer = null;
-        _completed = true;
-        _filling = _spare = null;
-        await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
-        _file.Position = 0;
-        return new NonClosingStream(_file);
+            part.Position = 0;
+            return (Stream)new NonClosingStream(part);
+        }).ToList();
     }
 
     /// <summary>A full buffer set becomes a row group: on another thread (after the previous one), or right here.</summary>
@@ -143,14 +140,47 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
     private async Task WriteGroupAsync(ColumnBuffers buffers, CancellationToken cancellationToken)
     {
-        using var group = _writer!.CreateRowGroup();
-        for (var c = 0; c < _columns.Count; c++)
+        if (_writer is null)
         {
-            await buffers.WriteColumnAsync(group, _fields[c], c, cancellationToken).ConfigureAwait(false);
+            _file = new FileStream(Path.Combine(Path.GetTempPath(), $"pipeline-{Guid.NewGuid():N}.parquet"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+            _writer = await ParquetWriter.CreateAsync(_schema, _file, _parquetOptions, append: false, cancellationToken).ConfigureAwait(false);
+            if (_metadata is not null)
+            {
+                _writer.CustomMetadata = _metadata;
+            }
         }
 
-        group.CompleteValidate();
+        using (var group = _writer.CreateRowGroup())
+        {
+            for (var c = 0; c < _columns.Count; c++)
+            {
+                await buffers.WriteColumnAsync(group, _fields[c], c, cancellationToken).ConfigureAwait(false);
+            }
+
+            group.CompleteValidate();
+        }
+
         buffers.Clear();
+        if (++_groupsInPart == _groupsPerFile)
+        {
+            await FinishPartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the open part's footer, which frees its row-group metadata, and keeps the file for upload.</summary>
+    private async Task FinishPartAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is null || _file is null)
+        {
+            return;
+        }
+
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _parts.Add(_file);
+        _writer = null;
+        _file = null;
+        _groupsInPart = 0;
     }
 
     /// <summary>One row group's values, column by column.</summary>
@@ -258,7 +288,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         {
         }
 
-        if (!_completed && _writer is not null)
+        if (_writer is not null)
         {
             try
             {
@@ -271,10 +301,15 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             }
         }
 
-        await _file.DisposeAsync().ConfigureAwait(false);
-        if (File.Exists(_tempPath))
+        // Part files were opened with DeleteOnClose: closing them removes them.
+        if (_file is not null)
         {
-            File.Delete(_tempPath);
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var part in _parts)
+        {
+            await part.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -328,6 +363,21 @@ public sealed class ParquetTableOptions
 
     /// <summary>The rows per row group for a table of <paramref name="columns"/> columns: at least 1,000 (or <see cref="RowGroupRows"/> if less).</summary>
     public int RowsPerGroup(int columns) => Math.Min(RowGroupRows, Math.Max(Math.Min(1_000, RowGroupRows), MaxBufferedCells / Math.Max(columns, 1)));
+
+    /// <summary>
+    /// Most row groups per file; a table with more is written as several part files (<c>part-00000.parquet</c>,
+    /// <c>part-00001.parquet</c>, ...). Default 32: a reader opening a file loads its whole footer, row groups × columns
+    /// column-chunk entries, so this bounds the memory of writing and of reading a table whatever its size (a
+    /// 250-column record: about 127,000 rows and 30 MB per part, an 8,000-entry footer). Raising it makes fewer, larger
+    /// files and footers that grow with the rows; lowering it makes more files.
+    /// </summary>
+    public int RowGroupsPerFile { get; set; } = 32;
+
+    /// <summary>
+    /// Defaults, except one file whatever the row groups: for tables read by a fixed path whose size does not grow with
+    /// the cases (findings tables, value labels).
+    /// </summary>
+    public static ParquetTableOptions OneFile() => new() { RowGroupsPerFile = int.MaxValue };
 
     /// <summary>Default Snappy: what Spark, DuckDB and Power BI read fastest; Zstd gives smaller files for more CPU.</summary>
     public CompressionMethod Compression { get; set; } = CompressionMethod.Snappy;

@@ -81,14 +81,13 @@ public static class LabelsTable
     {
         ArgumentNullException.ThrowIfNull(pack);
         var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["dictionary"] = pack.Dictionary.Name, ["pack_content_hash"] = pack.ContentHash };
-        await using var writer = await ParquetTableWriter.CreateAsync(Columns, metadata, null, cancellationToken).ConfigureAwait(false);
+        await using var writer = await ParquetTableWriter.CreateAsync(Columns, metadata, ParquetTableOptions.OneFile(), cancellationToken).ConfigureAwait(false);
         foreach (var row in Rows(pack))
         {
             await writer.AppendAsync(new[] { CellValue.OfText(row.Record), CellValue.OfText(row.Item), CellValue.OfText(row.Code), CellValue.OfText(row.Label) }, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var content = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        await sink(content, cancellationToken).ConfigureAwait(false);
+        await sink((await writer.CompleteAsync(cancellationToken).ConfigureAwait(false))[0], cancellationToken).ConfigureAwait(false);
     }
 
     private static string? CodeText(DictionaryItem item, string code)

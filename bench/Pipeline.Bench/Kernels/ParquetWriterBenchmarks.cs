@@ -34,8 +34,7 @@ public class ParquetWriterBenchmarks
             }
         }
 
-        await using var file = await writer.CompleteAsync();
-        return file.Length;
+        return (await writer.CompleteAsync()).Sum(part => part.Length);
     }
 
     private static async Task<(TableColumn[] Columns, CellValue[][] Rows)> TypedRowsAsync(KernelInputs inputs)

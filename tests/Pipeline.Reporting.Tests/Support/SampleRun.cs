@@ -67,7 +67,7 @@ public sealed class SampleRun : IAsyncLifetime
     }
 
     /// <summary>The curated Parquet file of a record in the current view (the latest upload holding it).</summary>
-    public string CuratedPathOf(string record) => View.Uploads.Last(u => u.Records.ContainsKey(record)).Records[record];
+    public string CuratedPathOf(string record) => View.Uploads.Last(u => u.Records.ContainsKey(record)).Records[record][0];
 
     public async Task DisposeAsync()
     {

@@ -57,7 +57,7 @@ public sealed class DeliveryGuaranteeTests
             Assert.True(outcome.Upload.Status == UploadStatus.Succeeded, $"fault at request {n}: retry ended {outcome.Upload.Status}: {outcome.Upload.ErrorSummary}");
             var (view, _) = await new CurrentViewStore(healthy.Lake).ReadAsync(Survey, default);
             var published = Assert.Single(view.Uploads);
-            Assert.Equal(clean, await ContentAsync(healthy, published.Records["PARTICIPANT_REC"]));
+            Assert.Equal(clean, await ContentAsync(healthy, Assert.Single(published.Records["PARTICIPANT_REC"])));
         }
     }
 
@@ -91,7 +91,7 @@ public sealed class DeliveryGuaranteeTests
         var files = new List<string>();
         foreach (var upload in view.Uploads)
         {
-            files.Add(await pipeline.DownloadAsync(LakeZone.Curated, upload.Records["PARTICIPANT_REC"]));
+            files.Add(await pipeline.DownloadAsync(LakeZone.Curated, Assert.Single(upload.Records["PARTICIPANT_REC"])));
         }
 
         var list = string.Join(", ", files.Select(DuckDb.Literal));
@@ -152,7 +152,7 @@ public sealed class DeliveryGuaranteeTests
         var (view, _) = await new CurrentViewStore(pipeline.Lake).ReadAsync(Survey, default);
         foreach (var upload in view.Uploads)
         {
-            foreach (var file in upload.Records.Values)
+            foreach (var file in upload.Records.Values.SelectMany(parts => parts))
             {
                 var info = await pipeline.Lake.GetInfoAsync(LakeZone.Curated, file, default);
                 Assert.True(info is not null, $"{context}: the view lists {file}, which does not exist");

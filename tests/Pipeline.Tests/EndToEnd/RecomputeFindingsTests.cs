@@ -83,7 +83,7 @@ public sealed class RecomputeFindingsTests : IAsyncLifetime
         // History: both versions stay in the lake and in the manifest, oldest first.
         var (view, _) = await new CurrentViewStore(_pipeline.Lake).ReadAsync(Survey, default);
         Assert.Equal([original.Upload.UploadId, fix.Upload.UploadId], view.Uploads.Select(u => u.UploadId));
-        var old = await _pipeline.DownloadAsync(LakeZone.Curated, view.Uploads[0].Records["MAIN_REC"]);
+        var old = await _pipeline.DownloadAsync(LakeZone.Curated, Assert.Single(view.Uploads[0].Records["MAIN_REC"]));
         Assert.Equal(9L, DuckDb.Scalar<long>($"select Q from read_parquet({DuckDb.Literal(old)}) where CASE_NO = 7"));
     }
 }

@@ -19,6 +19,9 @@ public sealed class TestPipeline : IAsyncDisposable
 
     private readonly string? _tempFolder;
 
+    // Files handed out by DownloadAsync, deleted with the pipeline.
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _downloads = [];
+
     private TestPipeline(ServiceProvider services, LakeBackend backend, string? tempFolder, BlobServiceClient? blobs)
     {
         Services = services;
@@ -119,10 +122,11 @@ public sealed class TestPipeline : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Copies a lake blob to a local temp file (for DuckDB).</summary>
+    /// <summary>Copies a lake blob to a local temp file (for DuckDB), deleted when the pipeline is disposed.</summary>
     public async Task<string> DownloadAsync(LakeZone zone, string path)
     {
         var file = Path.Combine(Path.GetTempPath(), $"pipeline-test-{Guid.NewGuid():N}{Path.GetExtension(path)}");
+        _downloads.Add(file);
         await using var source = await Lake.OpenReadAsync(zone, path, CancellationToken.None);
         await using var target = File.Create(file);
         await source.CopyToAsync(target);
@@ -132,6 +136,11 @@ public sealed class TestPipeline : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
+        foreach (var file in _downloads)
+        {
+            File.Delete(file);
+        }
+
         if (_tempFolder is not null && Directory.Exists(_tempFolder))
         {
             Directory.Delete(_tempFolder, recursive: true);
