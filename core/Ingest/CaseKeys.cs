@@ -11,6 +11,7 @@ namespace Pipeline.Core.Ingest;
 /// About 30 bytes a case (the index 16–32, the key 1 a character) instead of a string and a dictionary entry of about 90. Two keys with the same 64-bit hash
 /// would be taken for one case: with a million cases the chance is about 1 in 30 million million.
 /// </summary>
+#pragma warning disable CA1001 // its ChunkedArray has no memory budget, so it never opens a spill file: nothing to dispose
 internal sealed class CaseKeys
 {
     private readonly HashIndex _index = new();
@@ -75,3 +76,4 @@ internal sealed class CaseKeys
 
     private static ulong Hash(string key) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(key.AsSpan()));
 }
+#pragma warning restore CA1001

@@ -156,7 +156,7 @@ public sealed class IngestService(
         var quality = new QualityStats(pack.Manifest.Quality);
         var cleaning = new CleaningCounts();
         var cases = new CaseKeys();
-        var checks = new UploadChecks(pack, reader.Records, cases);
+        using var checks = new UploadChecks(pack, reader.Records, cases);
         try
         {
             var started = time.GetTimestamp();

@@ -13,6 +13,7 @@ namespace Pipeline.Core.Ingest;
 /// Checks one row against the dictionary (numbers, lengths, value sets, IDs) and turns its text into typed cells.
 /// A row with an error-level issue is rejected; warnings keep it. Per-row state only, except duplicate detection.
 /// </summary>
+#pragma warning disable CA1001 // its ChunkedArray has no memory budget, so it never opens a spill file: nothing to dispose
 public sealed class RowValidator
 {
     private const string Masked = "«personal data»";
@@ -429,3 +430,4 @@ public sealed class RowValidator
         return string.Join(", ", parts) + (valueSet.Values.Count > 8 ? ", …" : string.Empty);
     }
 }
+#pragma warning restore CA1001

@@ -15,8 +15,11 @@ namespace Pipeline.Core.Ingest;
 /// An error anywhere in a case rejects all its records. Memory: about 100 bytes per case plus 8 bytes per value an
 /// outlier check reads; the rows themselves stay in the temporary Parquet files.
 /// </summary>
-internal sealed class UploadChecks
+internal sealed class UploadChecks : IDisposable
 {
+    // Per-case state and roster sums stay within this many bytes each; the rest waits in a temporary file (ChunkedArray).
+    private const long ResidentBytes = 4 << 20;
+
     private readonly SurveyPack _pack;
     private readonly string _main;
     private readonly List<string> _records;
@@ -30,8 +33,8 @@ internal sealed class UploadChecks
     private readonly List<(RuleDefinition Rule, RuleExpression? When, RuleExpression Check)> _caseRules;
     private readonly Dictionary<string, List<OutlierCheckState>> _outliersByRecord = new(StringComparer.OrdinalIgnoreCase);
     private readonly CaseKeys _caseIndex;
-    private readonly ChunkedArray<CaseState> _cases = new(default);
-    private readonly ChunkedArray<double> _sums = new(double.NaN);
+    private readonly ChunkedArray<CaseState> _cases = new(default, ResidentBytes);
+    private readonly ChunkedArray<double> _sums = new(double.NaN, ResidentBytes);
     private readonly List<string> _reasons = [];
     private uint _recordsInUpload;
 
@@ -451,6 +454,12 @@ internal sealed class UploadChecks
             readonly get => _reasonPlusOne - 1;
             set => _reasonPlusOne = value + 1;
         }
+    }
+
+    public void Dispose()
+    {
+        _cases.Dispose();
+        _sums.Dispose();
     }
 
     private sealed record Aggregate(int Index, CaseVariable Variable, RuleExpression? Where, RuleExpression? Sum, RuleExpression? Any);

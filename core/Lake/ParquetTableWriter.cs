@@ -43,7 +43,12 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         _fields = columns.Select(FieldOf).ToArray();
         _schema = new ParquetSchema(_fields);
         _metadata = metadata?.ToDictionary(k => k.Key, k => k.Value);
-        _parquetOptions = new ParquetOptions { CompressionMethod = options.Compression };
+        _parquetOptions = new ParquetOptions
+        {
+            CompressionMethod = options.Compression,
+            MaximumLargePoolFreeBytes = options.EncoderPoolFreeBytes,
+            MaximumSmallPoolFreeBytes = options.EncoderPoolFreeBytes / 4,
+        };
         _rowsPerGroup = options.RowsPerGroup(columns.Count);
         _groupsPerFile = Math.Max(1, options.RowGroupsPerFile);
         _backgroundFlush = backgroundFlush;
@@ -378,6 +383,14 @@ public sealed class ParquetTableOptions
     /// the cases (findings tables, value labels).
     /// </summary>
     public static ParquetTableOptions OneFile() => new() { RowGroupsPerFile = int.MaxValue };
+
+    /// <summary>
+    /// Most free bytes Parquet.Net's shared stream pool keeps for reuse between column chunks (its large-buffer pool; the
+    /// small-block pool gets a quarter). Default 8 MB. Parquet.Net's own defaults, 64 + 16 MB, are held for the life of
+    /// the process, a quarter of a 300 MB budget; below the default, more buffers are allocated afresh (measured:
+    /// docs/performance.md). The pool is process-wide: the last writer to start a column sets it.
+    /// </summary>
+    public int EncoderPoolFreeBytes { get; set; } = 8 << 20;
 
     /// <summary>Default Snappy: what Spark, DuckDB and Power BI read fastest; Zstd gives smaller files for more CPU.</summary>
     public CompressionMethod Compression { get; set; } = CompressionMethod.Snappy;
