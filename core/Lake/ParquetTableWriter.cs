@@ -188,21 +188,33 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         _groupsInPart = 0;
     }
 
-    /// <summary>One row group's values, column by column.</summary>
+    /// <summary>
+    /// One row group's values, column by column, as Parquet stores them: the non-null values packed, and a definition
+    /// level per row (1 value, 0 null). Handed to Parquet.Net as they are (<c>WriteAllPartsAsync</c>), so it makes no
+    /// converted copy of each column (its nullable-array path rented two arrays per text column, kept afterwards by the
+    /// shared array pools: 40 MB in a heap dump of the 1 GB <c>.dat</c> ingest), and 12 bytes a cell instead of 16.
+    /// </summary>
     private sealed class ColumnBuffers
     {
         private readonly ColumnKind[] _kinds;
-        private readonly long?[][] _integers;
-        private readonly double?[][] _reals;
-        private readonly string?[][] _texts;
-        private DateTime?[] _times = [];
+        private readonly long[][] _integers;
+        private readonly double[][] _reals;
+        private readonly string[][] _texts;
+        private readonly int[][] _defined;
+        private readonly int[] _present;
+
+        // Conversions at write time, one array per writer reused by every column and group.
+        private DateTime[] _times = [];
+        private ReadOnlyMemory<char>[] _chars = [];
 
         public ColumnBuffers(IReadOnlyList<TableColumn> columns, int rows)
         {
             _kinds = columns.Select(c => c.Kind).ToArray();
-            _integers = _kinds.Select(k => k is ColumnKind.Integer or ColumnKind.Timestamp ? new long?[rows] : []).ToArray();
-            _reals = _kinds.Select(k => k == ColumnKind.Real ? new double?[rows] : []).ToArray();
-            _texts = _kinds.Select(k => k == ColumnKind.Text ? new string?[rows] : []).ToArray();
+            _integers = _kinds.Select(k => k is ColumnKind.Integer or ColumnKind.Timestamp ? new long[rows] : []).ToArray();
+            _reals = _kinds.Select(k => k == ColumnKind.Real ? new double[rows] : []).ToArray();
+            _texts = _kinds.Select(k => k == ColumnKind.Text ? new string[rows] : []).ToArray();
+            _defined = _kinds.Select(_ => new int[rows]).ToArray();
+            _present = new int[_kinds.Length];
         }
 
         public int Count { get; private set; }
@@ -213,17 +225,25 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             for (var c = 0; c < cells.Length; c++)
             {
                 var cell = cells[c];
+                if (cell.IsNull)
+                {
+                    _defined[c][r] = 0;
+                    continue;
+                }
+
+                _defined[c][r] = 1;
+                var at = _present[c]++;
                 switch (_kinds[c])
                 {
                     case ColumnKind.Integer:
                     case ColumnKind.Timestamp:
-                        _integers[c][r] = cell.IsNull ? null : cell.Integer;
+                        _integers[c][at] = cell.Integer;
                         break;
                     case ColumnKind.Real:
-                        _reals[c][r] = cell.IsNull ? null : cell.Real;
+                        _reals[c][at] = cell.Real;
                         break;
                     default:
-                        _texts[c][r] = cell.IsNull ? null : cell.Text;
+                        _texts[c][at] = cell.Text!;
                         break;
                 }
             }
@@ -233,26 +253,34 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
         public async Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, int c, CancellationToken cancellationToken)
         {
+            var present = _present[c];
+            ReadOnlyMemory<int> defined = _defined[c].AsMemory(0, Count);
             switch (_kinds[c])
             {
                 case ColumnKind.Integer:
-                    await group.WriteAsync<long>(field, _integers[c].AsMemory(0, Count), null, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAllPartsAsync<long>(field, _integers[c].AsMemory(0, present), defined, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ColumnKind.Timestamp:
-                    // Buffered as Unix milliseconds; the array for the DateTimes is reused from group to group.
-                    _times = _times.Length >= Count ? _times : new DateTime?[Count];
-                    for (var i = 0; i < Count; i++)
+                    // Buffered as Unix milliseconds.
+                    _times = _times.Length >= present ? _times : new DateTime[_integers[c].Length];
+                    for (var i = 0; i < present; i++)
                     {
-                        _times[i] = _integers[c][i] is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : null;
+                        _times[i] = DateTimeOffset.FromUnixTimeMilliseconds(_integers[c][i]).UtcDateTime;
                     }
 
-                    await group.WriteAsync<DateTime>(field, _times.AsMemory(0, Count), null, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAllPartsAsync<DateTime>(field, _times.AsMemory(0, present), defined, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ColumnKind.Real:
-                    await group.WriteAsync<double>(field, _reals[c].AsMemory(0, Count), null, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAllPartsAsync<double>(field, _reals[c].AsMemory(0, present), defined, null, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await group.WriteAsync(field, new ArraySegment<string>(_texts[c]!, 0, Count), null).ConfigureAwait(false);
+                    _chars = _chars.Length >= present ? _chars : new ReadOnlyMemory<char>[_texts[c].Length];
+                    for (var i = 0; i < present; i++)
+                    {
+                        _chars[i] = _texts[c][i].AsMemory();
+                    }
+
+                    await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(field, _chars.AsMemory(0, present), defined, null, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
@@ -260,14 +288,17 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         /// <summary>Empties the set for the next group; texts are cleared so the strings can be collected.</summary>
         public void Clear()
         {
-            foreach (var texts in _texts)
+            for (var c = 0; c < _kinds.Length; c++)
             {
-                if (texts.Length > 0)
+                if (_texts[c].Length > 0)
                 {
-                    Array.Clear(texts, 0, Count);
+                    Array.Clear(_texts[c], 0, _present[c]);
                 }
+
+                _present[c] = 0;
             }
 
+            Array.Clear(_chars);
             Count = 0;
         }
     }
