@@ -4,6 +4,7 @@ using Pipeline.Core.Findings;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Generator;
 using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.EndToEnd;
@@ -11,7 +12,9 @@ namespace Pipeline.Tests.EndToEnd;
 /// <summary>
 /// A record with more row groups than one file may hold is written as several part files: the current view lists them
 /// all, in order, nothing is lost, and the findings are the same as from one file. Parts are what keep a reader's
-/// memory flat (it loads one part's footer at a time), so the sample is ingested here with tiny parts, on Azurite.
+/// memory flat (it loads one part's footer at a time), so a generated export of every record, with faults (cases
+/// rejected at the end of the upload, whose roster rows are rewritten), is ingested here with tiny parts on Azurite and
+/// with the defaults (one file per record) on a local folder.
 /// </summary>
 public sealed class PartFilesTests : IAsyncLifetime
 {
@@ -25,6 +28,7 @@ public sealed class PartFilesTests : IAsyncLifetime
     private PublishedUpload _oneFileUpload = null!;
     private FindingsRun _partsRun = null!;
     private FindingsRun _oneFileRun = null!;
+    private string _folder = null!;
 
     public async Task InitializeAsync()
     {
@@ -35,14 +39,18 @@ public sealed class PartFilesTests : IAsyncLifetime
             ["Ingest:Parquet:RowGroupsPerFile"] = GroupsPerFile.ToString(CultureInfo.InvariantCulture),
         });
         _oneFile = await TestPipeline.LocalAsync(packs);
-        (_partsUpload, _partsRun) = await IngestAndRecomputeAsync(_parts);
-        (_oneFileUpload, _oneFileRun) = await IngestAndRecomputeAsync(_oneFile);
+        _folder = Directory.CreateTempSubdirectory("part-files-").FullName;
+        await new ExportGenerator().GenerateAsync(packs.Find(Survey)!, new GeneratorOptions { Formats = ExportFormats.Dat, Faults = "all=0.03", OutputFolder = _folder }, default);
+        var dat = Path.Combine(_folder, "PERU_ALLIANCES.dat");
+        (_partsUpload, _partsRun) = await IngestAndRecomputeAsync(_parts, dat);
+        (_oneFileUpload, _oneFileRun) = await IngestAndRecomputeAsync(_oneFile, dat);
     }
 
     public async Task DisposeAsync()
     {
         await _parts.DisposeAsync();
         await _oneFile.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
     }
 
     [Fact]
@@ -64,24 +72,25 @@ public sealed class PartFilesTests : IAsyncLifetime
     public async Task Ingest_RecordInParts_PartsHoldTheSameRowsInTheSameOrderAsOneFile()
     {
         const string Columns = "_case_key, _source_row, Q12_MEMBER, A4_LOCALITY, B7_ALLIANCE, _warnings";
-        var partFiles = new List<string>();
-        foreach (var part in _partsUpload.Records[Record])
-        {
-            partFiles.Add(DuckDb.Literal(await _parts.DownloadAsync(LakeZone.Curated, part)));
-        }
+        var fromParts = await RowsAsync(_parts, _partsUpload.Records[Record], Columns);
+        var fromOneFile = await RowsAsync(_oneFile, [Assert.Single(_oneFileUpload.Records[Record])], Columns);
 
-        var oneFile = DuckDb.Literal(await _oneFile.DownloadAsync(LakeZone.Curated, Assert.Single(_oneFileUpload.Records[Record])));
-
-        // file_row_number keeps each file's own order; the parts, read in the view's order, must continue one another.
-        var fromParts = new List<IReadOnlyList<object?>>();
-        foreach (var file in partFiles)
-        {
-            fromParts.AddRange(DuckDb.Query($"select {Columns} from read_parquet({file}, file_row_number = true) order by file_row_number"));
-        }
-
-        var fromOneFile = DuckDb.Query($"select {Columns} from read_parquet({oneFile}, file_row_number = true) order by file_row_number");
-        Assert.Equal(Flatten(fromOneFile), Flatten(fromParts));
+        Assert.Equal(fromOneFile, fromParts);
         Assert.True(fromParts.Count > GroupRows * GroupsPerFile);
+    }
+
+    [Fact]
+    public async Task Ingest_RostersRewrittenForRejectedCases_PartsHoldTheSameRowsAsOneFile()
+    {
+        // Roster tables are written as rows arrive, then rewritten part by part when a case is rejected at the end.
+        var rosters = _oneFileUpload.Records.Keys.Where(r => r != Record).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains(rosters, r => _partsUpload.Records[r].Count > 1);
+        foreach (var roster in rosters)
+        {
+            var fromParts = await RowsAsync(_parts, _partsUpload.Records[roster], "_case_key, _source_row, _warnings");
+            var fromOneFile = await RowsAsync(_oneFile, _oneFileUpload.Records[roster], "_case_key, _source_row, _warnings");
+            Assert.True(fromOneFile.SequenceEqual(fromParts), $"{roster}: {fromParts.Count} rows in parts, {fromOneFile.Count} in one file");
+        }
     }
 
     [Fact]
@@ -95,17 +104,29 @@ public sealed class PartFilesTests : IAsyncLifetime
         Assert.Equal(Rows(_oneFileRun), Rows(_partsRun));
     }
 
-    private static async Task<(PublishedUpload Upload, FindingsRun Run)> IngestAndRecomputeAsync(TestPipeline pipeline)
+    private static async Task<(PublishedUpload Upload, FindingsRun Run)> IngestAndRecomputeAsync(TestPipeline pipeline, string export)
     {
-        var outcome = await pipeline.Get<IngestService>().IngestAsync(await pipeline.UploadAsync(Survey, RepoPaths.PeruSample));
+        var outcome = await pipeline.Get<IngestService>().IngestAsync(await pipeline.UploadAsync(Survey, export));
         Assert.Equal(UploadStatus.Succeeded, outcome.Upload.Status);
+        Assert.True(outcome.Upload.RowsRejected > 0, "the export should have rejected rows");
         var run = await pipeline.Get<FindingsService>().RecomputeAsync(pipeline.Get<SurveyPackCatalog>().Find(Survey)!);
         var (view, _) = await new CurrentViewStore(pipeline.Lake).ReadAsync(Survey, default);
         return (Assert.Single(view.Uploads), run);
     }
 
-    private static List<string> Flatten(IEnumerable<IReadOnlyList<object?>> rows) =>
-        rows.Select(r => string.Join('|', r.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))).ToList();
+    /// <summary>The rows of a record's files, in the view's order of files and each file's own row order.</summary>
+    private static async Task<List<string>> RowsAsync(TestPipeline pipeline, IReadOnlyList<string> files, string columns)
+    {
+        var rows = new List<string>();
+        foreach (var file in files)
+        {
+            var local = DuckDb.Literal(await pipeline.DownloadAsync(LakeZone.Curated, file));
+            rows.AddRange(DuckDb.Query($"select {columns} from read_parquet({local}, file_row_number = true) order by file_row_number")
+                .Select(r => string.Join('|', r.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))));
+        }
+
+        return rows;
+    }
 }
 
 /// <summary>The current-view manifest's format across versions.</summary>
