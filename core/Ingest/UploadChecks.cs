@@ -12,8 +12,10 @@ namespace Pipeline.Core.Ingest;
 /// of the case variables) and the values of the outlier checks. After the last row, <see cref="FinishAsync"/>:
 /// structure (orphan roster rows, missing required records), the level-1 rewrite (case variables, stratum and weight,
 /// case rules, outliers), then the rewrite of every other table that holds rows of a rejected case or outliers.
-/// An error anywhere in a case rejects all its records. Memory: about 100 bytes per case plus 8 bytes per value an
-/// outlier check reads; the rows themselves stay in the temporary Parquet files.
+/// An error anywhere in a case rejects all its records. Memory: the per-case state (24 bytes a case) and roster sums
+/// (8 bytes a case and sum) within 4 MB each, the rest spilled to a temporary file in case order (<see cref="ChunkedArray{T}"/>),
+/// plus at most 100,000 values per outlier group; the case-key index is <see cref="CaseKeys"/>'s; the rows themselves
+/// wait in spools or temporary Parquet files.
 /// </summary>
 internal sealed class UploadChecks : IDisposable
 {
@@ -42,7 +44,7 @@ internal sealed class UploadChecks : IDisposable
     /// <param name="uploadRecords">
     /// The records the upload can hold, when known before reading (<see cref="IExportReader.Records"/>); null for any.
     /// Without the level-1 record no roster sums are kept: they would fill case columns of a table the upload does not
-    /// have (8 bytes a case and sum: 128 MB for a million cases and 13 sums, measured in docs/performance.md).
+    /// have (8 bytes a case and sum: 128 MB for a million cases and 13 sums, in memory or in the spill file).
     /// </param>
     /// <param name="cases">
     /// The upload's case numbering, filled by the read-ahead thread (<see cref="RowChecks"/>) as rows are read; this
