@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Pipeline.Core.Ingest;
@@ -15,6 +16,7 @@ namespace Pipeline.Core.Ingest;
 /// chunks), spilling stops and the array grows in memory as it would without a budget: unordered input costs memory,
 /// never pathological I/O.
 /// </para>
+/// <para>Not thread-safe, reads included (they move chunks): one thread at a time per array.</para>
 /// </summary>
 internal sealed class ChunkedArray<T>(T fill, long residentBytes = long.MaxValue) : IDisposable
     where T : unmanaged
@@ -27,12 +29,13 @@ internal sealed class ChunkedArray<T>(T fill, long residentBytes = long.MaxValue
 
     private const int Shift = 16;
     private const int Mask = (1 << Shift) - 1;
-    private static readonly int ChunkBytes = (1 << Shift) * Marshal.SizeOf<T>();
+    private static readonly int ChunkBytes = (1 << Shift) * Unsafe.SizeOf<T>();
 
     private readonly List<T[]?> _chunks = [];
     private readonly List<long> _spilledAt = []; // eviction number when the chunk went to disk; -1: never
 
     private readonly LinkedList<int> _resident = new(); // most recently used first
+    private readonly List<LinkedListNode<int>?> _nodes = [];
     private int _maxResident = (int)Math.Clamp(residentBytes / ChunkBytes, 2L, int.MaxValue);
     private FileStream? _spill;
     private long _evictions;
@@ -83,6 +86,7 @@ internal sealed class ChunkedArray<T>(T fill, long residentBytes = long.MaxValue
         {
             _chunks.Add(null);
             _spilledAt.Add(-1);
+            _nodes.Add(null);
         }
 
         if (_chunks[chunk] is { } items)
@@ -102,7 +106,7 @@ internal sealed class ChunkedArray<T>(T fill, long residentBytes = long.MaxValue
             }
 
             _chunks[chunk] = items;
-            _resident.AddFirst(chunk);
+            _nodes[chunk] = _resident.AddFirst(chunk);
         }
 
         _lastChunk = chunk;
@@ -112,9 +116,9 @@ internal sealed class ChunkedArray<T>(T fill, long residentBytes = long.MaxValue
 
     private void Touch(int chunk)
     {
-        if (_resident.First!.Value != chunk)
+        var node = _nodes[chunk]!;
+        if (node != _resident.First)
         {
-            var node = _resident.Find(chunk)!;
             _resident.Remove(node);
             _resident.AddFirst(node);
         }
@@ -130,6 +134,7 @@ internal sealed class ChunkedArray<T>(T fill, long residentBytes = long.MaxValue
         _spill.Position = (long)victim * ChunkBytes;
         _spill.Write(MemoryMarshal.AsBytes(items.AsSpan()));
         _chunks[victim] = null;
+        _nodes[victim] = null;
         _spilledAt[victim] = _evictions++;
         if (victim == _lastChunk)
         {
@@ -147,7 +152,9 @@ internal sealed class ChunkedArray<T>(T fill, long residentBytes = long.MaxValue
         _reloads++;
         // In order, a spilled chunk comes back a whole pass later, after nearly every other chunk went out; back within
         // half a pass means the access jumps around.
-        if (_evictions - _spilledAt[chunk] < _chunks.Count / 2 && ++_earlyReloads > ThrashFactor * (long)_maxResident)
+        // A pass restarted from the first case also brings chunks back early, but few of them: early reloads must also be
+        // most of all reloads.
+        if (_evictions - _spilledAt[chunk] < _chunks.Count / 2 && ++_earlyReloads > ThrashFactor * (long)_maxResident && _earlyReloads * 2 > _reloads)
         {
             _maxResident = int.MaxValue; // random access: keep everything in memory from now on
         }

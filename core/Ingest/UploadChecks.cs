@@ -126,6 +126,21 @@ internal sealed class UploadChecks : IDisposable
     /// <summary>Cases rejected so far (by a row error, structure or a case rule).</summary>
     public long RejectedCases => Cases().Count(c => c.Rejected);
 
+    /// <summary>
+    /// Cases rejected (by a row error, structure or a case rule) whose level-1 row had been accepted: the cases the
+    /// quality report has not yet counted as rejected. Call after <see cref="FinishAsync"/>.
+    /// </summary>
+    public IEnumerable<int> CasesRejectedAfterTheirMainRow()
+    {
+        for (var i = 0; i < _cases.Count; i++)
+        {
+            if (_cases[i] is { Rejected: true } state && (state.Curated & 1u) != 0)
+            {
+                yield return i;
+            }
+        }
+    }
+
     private IEnumerable<CaseState> Cases()
     {
         for (var i = 0L; i < _cases.Count; i++)
@@ -199,11 +214,18 @@ internal sealed class UploadChecks : IDisposable
             await FinishMainAsync(main, issues, cancellationToken).ConfigureAwait(false);
         }
 
+        // Which records hold curated rows of a rejected case, in one pass over the cases (they may be spilled to disk).
+        var holdingRejected = 0u;
+        foreach (var state in Cases())
+        {
+            holdingRejected |= state.Rejected ? state.Curated : 0u;
+        }
+
         foreach (var (record, table) in tables.Where(t => !string.Equals(t.Key, _main, StringComparison.OrdinalIgnoreCase)))
         {
             var r = _recordIndex[record];
             var outliers = _outliersByRecord.GetValueOrDefault(record) ?? [];
-            if (outliers.Count > 0 || Cases().Any(c => c.Rejected && (c.Curated & (1u << r)) != 0))
+            if (outliers.Count > 0 || (holdingRejected & (1u << r)) != 0)
             {
                 await RewriteAsync(table, outliers, issues, main: false, cancellationToken).ConfigureAwait(false);
             }

@@ -192,7 +192,8 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     /// One row group's values, column by column, as Parquet stores them: the non-null values packed, and a definition
     /// level per row (1 value, 0 null). Handed to Parquet.Net as they are (<c>WriteAllPartsAsync</c>), so it makes no
     /// converted copy of each column (its nullable-array path rented two arrays per text column, kept afterwards by the
-    /// shared array pools: 40 MB in a heap dump of the 1 GB <c>.dat</c> ingest), and 12 bytes a cell instead of 16.
+    /// shared array pools: 40 MB in a heap dump of the 1 GB <c>.dat</c> ingest); a number takes 12 bytes a cell instead of
+    /// 16, a text 12 instead of 8 (plus one 16-byte entry per row, reused, while a column is written).
     /// </summary>
     private sealed class ColumnBuffers
     {
@@ -203,7 +204,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         private readonly int[][] _defined;
         private readonly int[] _present;
 
-        // Conversions at write time, one array per writer reused by every column and group.
+        // Conversions at write time, one array per buffer set reused by every column and group.
         private DateTime[] _times = [];
         private ReadOnlyMemory<char>[] _chars = [];
 
@@ -401,8 +402,8 @@ public sealed class ParquetTableOptions
     public int RowsPerGroup(int columns) => Math.Min(RowGroupRows, Math.Max(Math.Min(1_000, RowGroupRows), MaxBufferedCells / Math.Max(columns, 1)));
 
     /// <summary>
-    /// Most row groups per file; a table with more is written as several part files (<c>part-00000.parquet</c>,
-    /// <c>part-00001.parquet</c>, ...). Default 32: a reader opening a file loads its whole footer, row groups × columns
+    /// Most row groups per file; a table with more is written as several part files (curated tables:
+    /// <c>part-00000.parquet</c>, <c>part-00001.parquet</c>, ...; the others <c>name.parquet</c>, <c>name.part-00001.parquet</c>, ...: see LakePaths). Default 32: a reader opening a file loads its whole footer, row groups × columns
     /// column-chunk entries, so this bounds the memory of writing and of reading a table whatever its size (a
     /// 250-column record: about 127,000 rows and 30 MB per part, an 8,000-entry footer). Raising it makes fewer, larger
     /// files and footers that grow with the rows; lowering it makes more files.

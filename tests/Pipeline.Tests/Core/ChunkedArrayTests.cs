@@ -79,6 +79,52 @@ public sealed class ChunkedArrayTests
     }
 
     [Fact]
+    public void Indexer_PassesRestartedFromTheFirstCase_KeepSpilling()
+    {
+        // The end-of-upload checks look for the first rejected case, then walk every case from the start again.
+        const long Count = 16L * ChunkItems;
+        using var array = new ChunkedArray<long>(0, TwoChunksOfLongs);
+        array.Grow(Count);
+        for (var i = 0L; i < Count; i++)
+        {
+            array[i] = i;
+        }
+
+        for (var table = 0; table < 6; table++)
+        {
+            for (var i = 0L; i < (table + 2) * ChunkItems; i++)
+            {
+                Assert.Equal(i, array[i]); // a short walk: stops at a case in chunk table + 1
+            }
+
+            for (var i = 0L; i < Count; i++)
+            {
+                Assert.Equal(i, array[i]);
+            }
+        }
+
+        Assert.True(array.Spilling);
+        Assert.Equal(2, array.ResidentChunks);
+    }
+
+    [Fact]
+    public void Indexer_CharactersSpilled_ComeBackExactly()
+    {
+        const long Count = 6L * ChunkItems;
+        using var array = new ChunkedArray<char>(' ', 2L * ChunkItems * sizeof(char));
+        array.Grow(Count);
+        for (var i = 0L; i < Count; i++)
+        {
+            array[i] = (char)('a' + (i % 26));
+        }
+
+        for (var i = 0L; i < Count; i++)
+        {
+            Assert.Equal((char)('a' + (i % 26)), array[i]);
+        }
+    }
+
+    [Fact]
     public void Indexer_NoBudget_NeverSpills()
     {
         using var array = new ChunkedArray<int>(0);
