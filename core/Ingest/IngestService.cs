@@ -153,7 +153,7 @@ public sealed class IngestService(
         var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["upload_id"] = record.UploadId, ["dictionary"] = pack.Dictionary.Name };
         await using var issuesTable = await IssuesTable.CreateAsync(record.UploadId, metadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
         var records = new Dictionary<string, RecordTables>(StringComparer.Ordinal);
-        var quality = new QualityStats(pack.Manifest.Quality);
+        using var quality = new QualityStats(pack.Manifest.Quality);
         var cleaning = new CleaningCounts();
         var cases = new CaseKeys();
         using var checks = new UploadChecks(pack, reader.Records, cases);
@@ -176,6 +176,7 @@ public sealed class IngestService(
             var checksMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
             await issuesTable.AddAsync(caseIssues, cancellationToken).ConfigureAwait(false);
             quality.AddIssues(caseIssues);
+            quality.AddCaseRejections(checks.CasesRejectedAfterTheirMainRow());
             var counts = records.Values.Select(r => r.Count).OrderBy(c => c.Record, StringComparer.Ordinal).ToList();
             quality.SetCounts(counts);
             if (counts.Sum(c => c.Read) != read)
@@ -234,7 +235,7 @@ public sealed class IngestService(
 
             checkedRow.Complete();
             var (cells, issues, caseKey) = (checkedRow.Cells, checkedRow.Issues, checkedRow.CaseKey);
-            quality.Add(row.Layout, cells, issues, checkedRow.Accepted, caseKey, pseudonym, checkedRow.NulledCode);
+            quality.Add(row.Layout, cells, issues, checkedRow.Accepted, caseKey, checkedRow.CaseIndex, pseudonym, checkedRow.NulledCode);
             if (checkedRow.Accepted)
             {
                 checks.Observe(row.Layout.Record.Name, checkedRow.Values, checkedRow.CaseIndex, row.Row, null, cells);

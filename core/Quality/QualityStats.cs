@@ -9,7 +9,7 @@ namespace Pipeline.Core.Quality;
 /// the first issues, frequency tables, "other (specify)" answers and per-enumerator figures. Its size depends on the
 /// dictionary and the number of surveyors, and the lists are capped; never on the number of rows.
 /// </summary>
-public sealed class QualityStats(QualityManifest manifest)
+public sealed class QualityStats(QualityManifest manifest) : IDisposable
 {
     public const int MaxListedIssues = 1000;
     public const int MaxListedSpecify = 500;
@@ -20,6 +20,11 @@ public sealed class QualityStats(QualityManifest manifest)
 
     private readonly Dictionary<string, CodeCounts> _marginals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EnumeratorStats> _enumerators = new(StringComparer.Ordinal);
+
+    // Each case's surveyor (EnumeratorStats.Number; 0 unknown), so that a case rejected by the end-of-upload checks
+    // counts against the surveyor of its accepted interview row: 4 bytes a case, within 4 MB, spilled in case order.
+    private readonly ChunkedArray<int> _enumeratorOfCase = new(0, 4 << 20);
+    private readonly List<EnumeratorStats> _numbered = [];
 
     /// <summary>(record, item) → code → count, for items with small value sets (sorted copies, made when asked).</summary>
     public SortedDictionary<string, SortedDictionary<long, long>> Marginals =>
@@ -47,7 +52,11 @@ public sealed class QualityStats(QualityManifest manifest)
     /// <paramref name="nulledCode"/> gives the special code cleaning set to null in a column, counted as the answer it was
     /// (marginals, don't know).
     /// </summary>
-    public void Add(RecordLayout layout, CellValue[] cells, IReadOnlyList<RowIssue> issues, bool curated, string caseKey, Func<string, string> pseudonym, Func<int, long?>? nulledCode = null)
+    /// <summary>
+    /// Counts one row read. <paramref name="caseIndex"/> is the case's number in the upload (negative when its IDs could
+    /// not be read); an accepted row with the surveyor item ties the case to its surveyor for <see cref="AddCaseRejections"/>.
+    /// </summary>
+    public void Add(RecordLayout layout, CellValue[] cells, IReadOnlyList<RowIssue> issues, bool curated, string caseKey, int caseIndex, Func<string, string> pseudonym, Func<int, long?>? nulledCode = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(cells);
@@ -107,9 +116,11 @@ public sealed class QualityStats(QualityManifest manifest)
         {
             var text = cells[e].Text ?? cells[e].Integer.ToString(CultureInfo.InvariantCulture);
             var id = layout.Columns[e].Privacy == PersonalData.Pseudonymise ? pseudonym(text) : text; // never the name itself
-            if (!_enumerators.TryGetValue(id, out var stats))
+            var stats = EnumeratorOf(id);
+            if (caseIndex >= 0)
             {
-                _enumerators[id] = stats = new EnumeratorStats();
+                _enumeratorOfCase.Grow(caseIndex + 1L);
+                _enumeratorOfCase[caseIndex] = stats.Number;
             }
 
             stats.Interviews++;
@@ -237,15 +248,41 @@ public sealed class QualityStats(QualityManifest manifest)
         if (manifest.EnumeratorItem is { } item && layout.IndexOf(item) is var e and >= 0 && layout.Columns[e].Privacy != PersonalData.Drop && row.Fields[e] is { Length: > 0 } name && !string.IsNullOrWhiteSpace(name))
         {
             var id = layout.Columns[e].Privacy == PersonalData.Pseudonymise ? pseudonym(name) : name.Trim();
-            if (!Enumerators.TryGetValue(id, out var stats))
-            {
-                Enumerators[id] = stats = new EnumeratorStats();
-            }
-
+            var stats = EnumeratorOf(id);
             stats.Interviews++;
             stats.CasesWithErrors++;
         }
     }
+
+    /// <summary>
+    /// Cases the end-of-upload checks rejected after their interview row had been accepted (a roster error, a case
+    /// rule, a missing record): each counts as a case with errors of its surveyor. Rows rejected while reading were
+    /// counted by <see cref="AddRejectedCase"/>.
+    /// </summary>
+    public void AddCaseRejections(IEnumerable<int> caseIndexes)
+    {
+        ArgumentNullException.ThrowIfNull(caseIndexes);
+        foreach (var index in caseIndexes)
+        {
+            if (index < _enumeratorOfCase.Count && _enumeratorOfCase[index] is var number and > 0)
+            {
+                _numbered[number - 1].CasesWithErrors++;
+            }
+        }
+    }
+
+    private EnumeratorStats EnumeratorOf(string id)
+    {
+        if (!_enumerators.TryGetValue(id, out var stats))
+        {
+            _numbered.Add(stats = new EnumeratorStats { Number = _numbered.Count + 1 });
+            _enumerators[id] = stats;
+        }
+
+        return stats;
+    }
+
+    public void Dispose() => _enumeratorOfCase.Dispose();
 
     private static double? Duration(LayoutPlan plan, CellValue[] cells)
     {
@@ -264,6 +301,9 @@ public sealed class QualityStats(QualityManifest manifest)
 /// <summary>One surveyor's figures in one upload.</summary>
 public sealed class EnumeratorStats
 {
+    /// <summary>The surveyor's number in the upload, from 1 in order of first appearance.</summary>
+    internal int Number { get; init; }
+
     public long Interviews { get; set; }
 
     public long CasesWithErrors { get; set; }

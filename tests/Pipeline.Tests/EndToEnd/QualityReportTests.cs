@@ -1,6 +1,10 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
+using Pipeline.Core.Packs;
+using Pipeline.Core.Quality;
+using Pipeline.Generator;
 using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.EndToEnd;
@@ -57,4 +61,55 @@ public sealed partial class QualityReportTests : IAsyncLifetime
 
     [GeneratedRegex("<td>P-[0-9a-f]{16}</td>")]
     private static partial Regex SurveyorPseudonym();
+}
+
+/// <summary>
+/// The report's enumerator table against the lake's own rows: every interview row and every rejected case of a surveyor,
+/// whether the row was rejected while reading or its case was rejected later by the end-of-upload checks (roster errors,
+/// case rules, missing records).
+/// </summary>
+public sealed partial class EnumeratorErrorsTests
+{
+    private const string Survey = "peru-coffee-cacao";
+
+    [Fact]
+    public async Task QualityReport_CasesRejectedByTheEndOfUploadChecks_CountAgainstTheirSurveyor()
+    {
+        await using var pipeline = await TestPipeline.LocalAsync(await TestPipeline.PeruPacksAsync());
+        var folder = Directory.CreateTempSubdirectory("enumerators-").FullName;
+        try
+        {
+            await new ExportGenerator().GenerateAsync(pipeline.Get<SurveyPackCatalog>().Find(Survey)!, new GeneratorOptions { Formats = ExportFormats.Dat, Faults = "all=0.05", OutputFolder = folder }, default);
+            var outcome = await pipeline.Get<IngestService>().IngestAsync(await pipeline.UploadAsync(Survey, Path.Combine(folder, "PERU_ALLIANCES.dat")));
+            var curated = DuckDb.Literal(await pipeline.DownloadAsync(LakeZone.Curated, LakePaths.Curated(Survey, "PARTICIPANT_REC", outcome.Upload.UploadId)));
+            var rejected = DuckDb.Literal(await pipeline.DownloadAsync(LakeZone.Quarantine, LakePaths.Rejected(Survey, outcome.Upload.UploadId, "PARTICIPANT_REC")));
+            var html = File.ReadAllText(await pipeline.DownloadAsync(LakeZone.Reports, LakePaths.QualityReport(Survey, outcome.Upload.UploadId)));
+
+            // Expected, from the Parquet: a surveyor's interviews are its participant rows, curated or rejected; its cases
+            // with errors are its rejected participant rows (moved there by a row error or by a case-level rejection).
+            var expected = DuckDb.Query($"""
+                select surveyor, count(*), count(*) filter (where rejected)
+                from (select C3_SURVEYOR as surveyor, false as rejected from read_parquet({curated})
+                      union all select C3_SURVEYOR, true from read_parquet({rejected}))
+                where surveyor is not null and trim(surveyor) <> '' group by surveyor order by surveyor
+                """).ToDictionary(r => (string)r[0]!, r => (Interviews: Convert.ToInt64(r[1], CultureInfo.InvariantCulture), Errors: Convert.ToInt64(r[2], CultureInfo.InvariantCulture)));
+            var reported = EnumeratorRow().Matches(html).ToDictionary(m => m.Groups[1].Value, m => (Interviews: long.Parse(m.Groups[2].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture), Share: m.Groups[3].Value));
+
+            Assert.True(outcome.Upload.RowsRejected > 0);
+            Assert.Contains(expected.Values, e => e.Errors > 0);
+            Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), reported.Keys.Order(StringComparer.Ordinal));
+            foreach (var (surveyor, (interviews, errors)) in expected)
+            {
+                Assert.Equal(interviews, reported[surveyor].Interviews);
+                Assert.Equal(EnumeratorStats.Share(errors, interviews), reported[surveyor].Share);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [GeneratedRegex("<tr><td>(P-[0-9a-f]{16})</td><td class=\"n\">([0-9,]+)</td><td class=\"n\">[^<]*</td><td class=\"n\">[^<]*</td><td class=\"n\">([^<]*)</td></tr>")]
+    private static partial Regex EnumeratorRow();
 }
