@@ -50,11 +50,9 @@ public sealed class QualityStats(QualityManifest manifest) : IDisposable
     /// <summary>
     /// Adds one row: its issues always; its values when it was curated (<paramref name="cells"/> typed, pseudonyms applied).
     /// <paramref name="nulledCode"/> gives the special code cleaning set to null in a column, counted as the answer it was
-    /// (marginals, don't know).
-    /// </summary>
-    /// <summary>
-    /// Counts one row read. <paramref name="caseIndex"/> is the case's number in the upload (negative when its IDs could
-    /// not be read); an accepted row with the surveyor item ties the case to its surveyor for <see cref="AddCaseRejections"/>.
+    /// (marginals, don't know). <paramref name="caseIndex"/> is the case's number in the upload (negative when its IDs
+    /// could not be read): a curated row with the surveyor item ties the case to its surveyor for
+    /// <see cref="AddCaseRejections"/>.
     /// </summary>
     public void Add(RecordLayout layout, CellValue[] cells, IReadOnlyList<RowIssue> issues, bool curated, string caseKey, int caseIndex, Func<string, string> pseudonym, Func<int, long?>? nulledCode = null)
     {
