@@ -15,6 +15,7 @@ public sealed class DelimitedExportReader : IExportReader
     private readonly string _fileName;
     private readonly int[] _layoutIndexOfField;
     private readonly Readers.Utf8OrAnsiTextReader _text;
+    private FieldArrayRing? _arrays;
 
     private DelimitedExportReader(CsvDataReader csv, Readers.Utf8OrAnsiTextReader text, string fileName, RecordLayout layout, int[] layoutIndexOfField)
     {
@@ -62,13 +63,16 @@ public sealed class DelimitedExportReader : IExportReader
         return new DelimitedExportReader(csv, text, fileName, layout, map);
     }
 
+    /// <inheritdoc/>
+    public void ReuseFieldArrays(int afterRows) => _arrays = new FieldArrayRing(afterRows, Layout.Columns.Count);
+
     /// <summary>Streams the rows. A CSV syntax error ends the file with an <see cref="InputFileException"/> naming the row.</summary>
     public async IAsyncEnumerable<SourceRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var width = Layout.Columns.Count;
         while (await NextAsync(cancellationToken).ConfigureAwait(false))
         {
-            var fields = new string?[width];
+            var fields = _arrays?.Next() ?? new string?[width];
             var count = _csv.RowFieldCount;
             for (var i = 0; i < Math.Min(count, _layoutIndexOfField.Length); i++)
             {

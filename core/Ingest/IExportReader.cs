@@ -23,4 +23,14 @@ public interface IExportReader : IAsyncDisposable
     /// level-1 record's case columns are not kept for an upload without level-1 rows.
     /// </summary>
     IReadOnlyCollection<string>? Records => null;
+
+    /// <summary>
+    /// Lets the reader reuse a row's <see cref="SourceRow.Fields"/> array once <paramref name="afterRows"/> more rows of
+    /// the same record were read, instead of allocating one per row. Only for a caller that is done with every row by
+    /// then, as the ingest is (<see cref="RowChecks.RingSize"/>); a caller that keeps rows must not call it. Readers of
+    /// the formats that are not on the hot path ignore it.
+    /// </summary>
+    void ReuseFieldArrays(int afterRows)
+    {
+    }
 }

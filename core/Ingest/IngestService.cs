@@ -150,6 +150,7 @@ public sealed class IngestService(
         var displayName = record.BlobPath;
         await using var upload = await UploadStream.OpenAsync(await lake.OpenReadAsync(LakeZone.Incoming, record.BlobPath, cancellationToken, record.ETag).ConfigureAwait(false), FormatDetector.SniffLength, cancellationToken).ConfigureAwait(false);
         await using var reader = await ExportReaders.OpenAsync(upload, upload.Head, displayName, pack, cancellationToken).ConfigureAwait(false);
+        reader.ReuseFieldArrays(RowChecks.RingSize); // a row is done with before RingSize more are read (RowChecks)
         var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["upload_id"] = record.UploadId, ["dictionary"] = pack.Dictionary.Name };
         await using var issuesTable = await IssuesTable.CreateAsync(record.UploadId, metadata, _options.Parquet, cancellationToken).ConfigureAwait(false);
         var records = new Dictionary<string, RecordTables>(StringComparer.Ordinal);
