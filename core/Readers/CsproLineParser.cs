@@ -28,15 +28,6 @@ internal sealed class CsproLineParser
     private char[] _caseKey = [];
     private int _caseKeyLength = -1;
 
-    /// <summary>From now on, each record's field arrays are reused <paramref name="afterRows"/> rows of that record later (see <see cref="IExportReader.ReuseFieldArrays"/>).</summary>
-    public void ReuseFieldArrays(int afterRows)
-    {
-        foreach (var plan in Plans)
-        {
-            plan.Arrays = new FieldArrayRing(afterRows, plan.Layout.Columns.Count);
-        }
-    }
-
     public CsproLineParser(SurveyPack pack)
     {
         ArgumentNullException.ThrowIfNull(pack);
@@ -288,12 +279,9 @@ internal sealed class CsproLineParser
             return at;
         }
 
-        /// <summary>Set by <see cref="ReuseFieldArrays"/>: this record's rows share a ring of field arrays.</summary>
-        public FieldArrayRing? Arrays { get; set; }
-
         public string?[] Fields(string line, List<string> problems, ShortStringPool? pool = null)
         {
-            var fields = Arrays?.Next() ?? new string?[_sources.Length];
+            var fields = new string?[_sources.Length];
             for (var c = 0; c < _sources.Length; c++)
             {
                 if (_sources[c] is not { } source)

@@ -127,9 +127,6 @@ public sealed class CsproTextDataReader : IExportReader
     }
 
     /// <summary>Streams the rows; the read-ahead rows come first.</summary>
-    /// <inheritdoc/>
-    public void ReuseFieldArrays(int afterRows) => _parser.ReuseFieldArrays(afterRows);
-
     public async IAsyncEnumerable<SourceRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (_probed.TryDequeue(out var row))

@@ -13,11 +13,11 @@ public sealed class FieldArrayReuseTests
 {
     private const string Survey = "peru-coffee-cacao";
 
-    [Theory]
-    [InlineData(ExportFormats.Csv, "PARTICIPANT_REC.csv")]
-    [InlineData(ExportFormats.Dat, "PERU_ALLIANCES.dat")]
-    public async Task ReadAsync_ArraysReusedAfterTheRingBehindReadAhead_SlowConsumerSeesEveryRowIntact(ExportFormats format, string file)
+    [Fact]
+    public async Task ReadAsync_CsvArraysReusedAfterTheRingBehindReadAhead_SlowConsumerSeesEveryRowIntact()
     {
+        const ExportFormats format = ExportFormats.Csv;
+        const string file = "PARTICIPANT_REC.csv";
         var pack = (await TestPipeline.PeruPacksAsync()).Find(Survey)!;
         var folder = Directory.CreateTempSubdirectory("field-arrays-").FullName;
         try
