@@ -1,3 +1,4 @@
+using System.Runtime;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -170,6 +171,8 @@ public sealed class IngestService(
             {
                 await tables.CompleteWrittenAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            ReleaseReadPhaseMemory(read);
 
             // Checks that need the whole upload (structure, case rules, outliers); rejected cases leave the curated tables.
             started = time.GetTimestamp();
@@ -362,6 +365,20 @@ public sealed class IngestService(
             {
                 await Task.Delay(Random.Shared.Next(5, 40), cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// The read phase's column buffers and batches are garbage once the tables it wrote are finished; a large upload
+    /// collects them (and compacts the large-object heap) before the end-of-upload rewrite allocates its own, so the two
+    /// never add up in the process's peak. Measured on the 1 GB <c>.dat</c> (docs/performance.md); a small upload skips it.
+    /// </summary>
+    private static void ReleaseReadPhaseMemory(long rowsRead)
+    {
+        if (rowsRead >= 1_000_000)
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
     }
 
