@@ -77,6 +77,9 @@ public sealed class CsproDbReader : IExportReader
     private List<RecordPlan> Records { get; }
 
     /// <summary>Copies the upload, opens it read-only and checks that its tables hold every record and item of the pack's dictionary.</summary>
+    /// <summary>The temporary copy SQLite reads (deleted on disposal).</summary>
+    internal string SpoolPath => _spool.Path;
+
     public static async Task<CsproDbReader> CreateAsync(Stream content, string fileName, SurveyPack pack, CsproDbReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pack);

@@ -34,6 +34,9 @@ public sealed class ZipBundle : IAsyncDisposable
     private readonly TempSpool _spool;
     private readonly ZipArchive _archive;
 
+    /// <summary>The temporary copy of the upload (deleted on disposal).</summary>
+    internal string SpoolPath => _spool.Path;
+
     private ZipBundle(TempSpool spool, ZipArchive archive, string fileName, ZipBundleEntry? dictionary, IReadOnlyList<ZipBundleEntry> data, IReadOnlyList<ZipBundleEntry> ignored)
     {
         _spool = spool;
