@@ -123,9 +123,6 @@ internal sealed class UploadChecks : IDisposable
                 .ToList();
     }
 
-    /// <summary>Cases rejected so far (by a row error, structure or a case rule).</summary>
-    public long RejectedCases => Cases().Count(c => c.Rejected);
-
     /// <summary>
     /// Cases rejected (by a row error, structure or a case rule) whose level-1 row had been accepted: the cases the
     /// quality report has not yet counted as rejected. Call after <see cref="FinishAsync"/>.
