@@ -8,6 +8,7 @@ using Pipeline.Core.Findings;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
 using Pipeline.Core.Reporting;
 using Pipeline.Storage;
 

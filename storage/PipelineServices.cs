@@ -9,6 +9,7 @@ using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Privacy;
+using Pipeline.Core.Reporting;
 using Pipeline.Storage.Azure;
 using Pipeline.Storage.LocalFolder;
 
@@ -41,6 +42,9 @@ public static class PipelineServices
         services.AddSingleton(sp => new Pseudonymiser(sp.GetRequiredService<IOptions<PseudonymisationOptions>>().Value.Key));
         services.AddSingleton(sp => backend.CreateStore(sp.GetRequiredService<IOptions<LakeOptions>>().Value));
         services.AddSingleton(sp => backend.CreateLedger(sp.GetRequiredService<IOptions<LakeOptions>>().Value));
+        // The reporting layer's renderers behind the ingest's and the findings' output ports.
+        services.AddSingleton<IQualityReportRenderer, QualityReportRenderer>();
+        services.AddSingleton<IFindingsPublisher, FindingsPublisher>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<FindingsService>();
         return services;

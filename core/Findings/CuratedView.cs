@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Parquet;
 using Parquet.Schema;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
 
 namespace Pipeline.Core.Findings;
@@ -46,7 +45,7 @@ public sealed class CuratedView(ILakeStore lake)
                 await using var stream = await lake.OpenReadAsync(LakeZone.Curated, path, cancellationToken).ConfigureAwait(false);
                 await using var buffered = await SeekableAsync(stream, cancellationToken).ConfigureAwait(false);
                 await using var reader = await ParquetReader.CreateAsync(buffered, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
-                var keyField = reader.Schema.FindDataField(RecordTables.CaseKey);
+                var keyField = reader.Schema.FindDataField(LakeColumns.CaseKey);
                 var fields = items.Select(i => reader.Schema.DataFields.FirstOrDefault(f => string.Equals(f.Name, i, StringComparison.OrdinalIgnoreCase))).ToArray();
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {

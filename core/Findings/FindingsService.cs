@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
-using Pipeline.Core.Reporting;
 using Pipeline.Core.Telemetry;
 
 namespace Pipeline.Core.Findings;
@@ -19,7 +18,7 @@ namespace Pipeline.Core.Findings;
 /// is recorded).
 /// Memory depends on indicators × cells × strata and on the case keys of the view, not on row payloads.
 /// </summary>
-public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<FindingsOptions> options, TimeProvider time, ILogger<FindingsService> logger)
+public sealed class FindingsService(ILakeStore lake, ILedger ledger, IFindingsPublisher publisher, IOptions<FindingsOptions> options, TimeProvider time, ILogger<FindingsService> logger)
 {
     private readonly FindingsOptions _options = options.Value;
 
@@ -107,8 +106,7 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IOptions<Fi
                 StartedUtc = startedUtc,
                 Message = computation.CoverageNote,
             };
-            await new FindingsReportPublisher(lake, time).PublishAsync(pack, run, rows, _options.Confidence, cancellationToken).ConfigureAwait(false);
-            await LabelsTable.PublishAsync(lake, pack, cancellationToken).ConfigureAwait(false);
+            await publisher.PublishAsync(pack, run, rows, _options.Confidence, cancellationToken).ConfigureAwait(false);
             await new FindingsTables(lake).WriteAsync(pack, run, rows, cancellationToken).ConfigureAwait(false);
             return (run, rows);
         }

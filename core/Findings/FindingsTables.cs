@@ -1,5 +1,6 @@
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Core.Findings;
 

@@ -1,4 +1,5 @@
 using MathNet.Numerics.Distributions;
+using Pipeline.Core.Packs;
 
 namespace Pipeline.Core.Findings;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Lake;
 
 namespace Pipeline.Core.Ingest;

@@ -5,10 +5,12 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Core.Cleaning;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Privacy;
 using Pipeline.Core.Quality;
+using Pipeline.Core.Readers;
 using Pipeline.Core.Telemetry;
 
 namespace Pipeline.Core.Ingest;
@@ -25,6 +27,7 @@ public sealed class IngestService(
     ILedger ledger,
     SurveyPackCatalog packs,
     Pseudonymiser pseudonymiser,
+    IQualityReportRenderer qualityReport,
     IOptions<IngestOptions> options,
     TimeProvider time,
     ILogger<IngestService> logger)
@@ -304,7 +307,7 @@ public sealed class IngestService(
         await UploadAsync(LakeZone.Reports, part => LakePaths.Issues(pack.Id, record.UploadId, part), issuesTable.Writer, cancellationToken).ConfigureAwait(false);
         using (var report = new MemoryStream())
         {
-            await QualityReportPage.WriteAsync(report, pack, record, quality, cancellationToken).ConfigureAwait(false);
+            await qualityReport.WriteAsync(report, pack, record, quality, cancellationToken).ConfigureAwait(false);
             report.Position = 0;
             await lake.WriteAsync(LakeZone.Reports, LakePaths.QualityReport(pack.Id, record.UploadId), report, ifMatch: null, cancellationToken).ConfigureAwait(false);
         }

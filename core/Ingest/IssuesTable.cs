@@ -1,4 +1,7 @@
 using Pipeline.Core.Lake;
+using Pipeline.Core.Packs;
+using Pipeline.Core.Validation;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Core.Ingest;
 

@@ -1,3 +1,5 @@
+using Pipeline.Core.Lake;
+
 namespace Pipeline.Core.Ingest;
 
 /// <summary>

@@ -1,16 +1,20 @@
+using Pipeline.Core.Engine;
 using Pipeline.Core.Lake;
+using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Core.Ingest;
 
 /// <summary>The two tables one record of one upload writes: curated rows and rejected rows. Columns come from the layout.</summary>
 internal sealed class RecordTables : IAsyncDisposable
 {
-    public const string CaseKey = "_case_key";
-    public const string UploadId = "_upload_id";
-    public const string SourceRow = "_source_row";
-    public const string IngestedUtc = "_ingested_utc";
-    public const string Reasons = "_reasons";
-    public const string Warnings = "_warnings";
+    public const string CaseKey = LakeColumns.CaseKey;
+    public const string UploadId = LakeColumns.UploadId;
+    public const string SourceRow = LakeColumns.SourceRow;
+    public const string IngestedUtc = LakeColumns.IngestedUtc;
+    public const string Reasons = LakeColumns.Reasons;
+    public const string Warnings = LakeColumns.Warnings;
 
     private readonly int[] _kept;
     private readonly int _derived;
@@ -90,7 +94,7 @@ internal sealed class RecordTables : IAsyncDisposable
         var curatedColumns = new List<TableColumn> { new(CaseKey, ColumnKind.Text) };
         curatedColumns.AddRange(kept.Select(i => new TableColumn(layout.Columns[i].Name, layout.Columns[i].Kind)));
         curatedColumns.AddRange(derived);
-        curatedColumns.Add(new(Cleaning.CleaningCatalogue.NulledColumn, ColumnKind.Text));
+        curatedColumns.Add(new(CleaningCatalogue.NulledColumn, ColumnKind.Text));
         curatedColumns.AddRange(caseColumns);
         curatedColumns.AddRange([new(Warnings, ColumnKind.Text), new(UploadId, ColumnKind.Text), new(SourceRow, ColumnKind.Integer), new(IngestedUtc, ColumnKind.Timestamp)]);
         var rejectedColumns = new List<TableColumn> { new(SourceRow, ColumnKind.Integer), new(CaseKey, ColumnKind.Text), new(Reasons, ColumnKind.Text) };
@@ -188,7 +192,7 @@ internal sealed class RecordTables : IAsyncDisposable
         for (var k = 0; k < _kept.Length; k++)
         {
             var cell = curatedRow[1 + k];
-            _rejectedRow[n++] = cell.IsNull ? CellValue.Null : CellValue.OfText(Validation.RowValues.Show(cell, CuratedColumns[1 + k].Kind));
+            _rejectedRow[n++] = cell.IsNull ? CellValue.Null : CellValue.OfText(RowValues.Show(cell, CuratedColumns[1 + k].Kind));
         }
 
         return Rejected.AppendAsync(_rejectedRow, cancellationToken);

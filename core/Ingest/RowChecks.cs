@@ -1,7 +1,9 @@
 using Pipeline.Core.Cleaning;
-using Pipeline.Core.Lake;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
 using Pipeline.Core.Validation;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Core.Ingest;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Parquet;
 using Parquet.Schema;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Core.Lake;
 

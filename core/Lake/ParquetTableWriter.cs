@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Core.Lake;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Packs;
 
 namespace Pipeline.Core.Readers;

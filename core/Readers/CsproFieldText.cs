@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
 using Pipeline.Core.Dictionary;
+using Pipeline.Core.Engine;
 
 namespace Pipeline.Core.Readers;
 
 /// <summary>
-/// Turns CSPro stored values into the raw text a <see cref="Ingest.SourceRow"/> carries, so that every reader hands the
+/// Turns CSPro stored values into the raw text a <see cref="SourceRow"/> carries, so that every reader hands the
 /// validator the same thing the delimited export would: null or empty for not applicable, a plain invariant number, the
 /// text of an alpha item, and anything that is not a number passed on as found (the validator reports it as
 /// <c>dict.numeric</c>). CSPro's rules are in <c>zToolsO/NumberConverter.h</c> and <c>zCaseO/*CaseItem.cpp</c>.

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Packs;
 
 namespace Pipeline.Core.Readers;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Packs;
 
 namespace Pipeline.Core.Readers;

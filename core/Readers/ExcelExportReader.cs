@@ -4,7 +4,6 @@ using System.Text;
 using System.Xml;
 using ExcelDataReader;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Packs;
 
 namespace Pipeline.Core.Readers;

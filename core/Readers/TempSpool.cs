@@ -1,5 +1,4 @@
 using System.Globalization;
-using Pipeline.Core.Ingest;
 
 namespace Pipeline.Core.Readers;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
 
 namespace Pipeline.Core.Readers;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
 
 namespace Pipeline.Core.Readers;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
-using Pipeline.Core.Ingest;
 
 namespace Pipeline.Core.Readers;
 

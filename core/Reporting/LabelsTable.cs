@@ -1,8 +1,9 @@
 using System.Globalization;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Core.Reporting;
 
@@ -49,7 +50,7 @@ public static class LabelsTable
             }
 
             // Case variables of cleaning.yaml with value labels (e.g. PRODUCER_SIZE) are columns of the level-1 record.
-            foreach (var variable in Cleaning.CleaningCatalogue.IsMain(pack.Dictionary, record.Name) ? pack.Cleaning.CaseVariables : [])
+            foreach (var variable in CleaningCatalogue.IsMain(pack.Dictionary, record.Name) ? pack.Cleaning.CaseVariables : [])
             {
                 foreach (var (code, label) in variable.Labels.OrderBy(l => l.Key))
                 {

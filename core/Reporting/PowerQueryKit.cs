@@ -3,6 +3,8 @@ using Pipeline.Core.Dictionary;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Core.Reporting;
 
@@ -21,9 +23,9 @@ public static class PowerQueryKit
         [RecordTables.SourceRow] = "row in the uploaded file (header = 1)",
         [RecordTables.IngestedUtc] = "when the upload was received (UTC)",
         [RecordTables.Warnings] = "warning rules the row breaks (comma-separated)",
-        [Cleaning.CleaningCatalogue.NulledColumn] = "items cleaning set to null, with code and reason",
-        [Cleaning.CleaningCatalogue.StratumColumn] = "the case's stratum (design/strata.csv)",
-        [Cleaning.CleaningCatalogue.WeightColumn] = "base weight N_h / planned n_h",
+        [CleaningCatalogue.NulledColumn] = "items cleaning set to null, with code and reason",
+        [CleaningCatalogue.StratumColumn] = "the case's stratum (design/strata.csv)",
+        [CleaningCatalogue.WeightColumn] = "base weight N_h / planned n_h",
     };
 
     /// <summary>The M type of a lake column: what <c>Parquet.Document</c> reads the Parquet type as.</summary>

@@ -1,6 +1,7 @@
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
 
 namespace Pipeline.Generator.Cases;
 

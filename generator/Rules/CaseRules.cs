@@ -1,6 +1,6 @@
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
 using Pipeline.Generator.Cases;
 using Pipeline.Generator.Spec;
 

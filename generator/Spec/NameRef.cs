@@ -1,4 +1,5 @@
 using Pipeline.Core.Dictionary;
+using Pipeline.Core.Packs;
 using Pipeline.Generator.Cases;
 
 namespace Pipeline.Generator.Spec;

@@ -1,5 +1,5 @@
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Readers;
 
 namespace Pipeline.Generator.Spec;
 

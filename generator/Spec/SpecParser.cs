@@ -1,7 +1,7 @@
 using System.Globalization;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

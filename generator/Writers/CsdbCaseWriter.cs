@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Engine;
+using Pipeline.Core.Readers;
 using Pipeline.Generator.Cases;
 
 namespace Pipeline.Generator.Writers;

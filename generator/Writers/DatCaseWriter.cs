@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Readers;
 using Pipeline.Generator.Cases;
 
 namespace Pipeline.Generator.Writers;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Readers;
 using Pipeline.Generator.Cases;
 
 namespace Pipeline.Generator.Writers;

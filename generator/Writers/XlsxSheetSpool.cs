@@ -1,7 +1,7 @@
 using System.Globalization;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Spreadsheet;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Readers;
 using Pipeline.Generator.Cases;
 
 namespace Pipeline.Generator.Writers;

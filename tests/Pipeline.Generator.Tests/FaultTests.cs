@@ -1,5 +1,5 @@
 using System.Text;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Readers;
 using Pipeline.Generator.Cases;
 using Pipeline.Generator.Faults;
 using Pipeline.Generator.Rules;

@@ -90,7 +90,7 @@ public class FormatTests
         foreach (var record in pack.Dictionary.Records)
         {
             var header = (await File.ReadAllLinesAsync(folder.File(record.Name + ".csv")))[0];
-            var layout = Pipeline.Core.Ingest.RecordLayout.For(pack, record);
+            var layout = Pipeline.Core.Readers.RecordLayout.For(pack, record);
             Assert.Equal(string.Join(",", layout.Columns.Select(c => c.Name)), header);
         }
 
@@ -140,7 +140,7 @@ public class FormatTests
         foreach (var (sheet, record) in sheets.Zip(pack.Dictionary.Records))
         {
             var header = ((WorksheetPart)workbook.GetPartById(sheet.Id!)).Worksheet.Descendants<Row>().First().Elements<Cell>().ToList();
-            var layout = Pipeline.Core.Ingest.RecordLayout.For(pack, record);
+            var layout = Pipeline.Core.Readers.RecordLayout.For(pack, record);
             Assert.Equal(layout.Columns.Select(c => c.Name), header.Select(c => c.InlineString!.Text!.Text));
             Assert.All(header, c => Assert.Equal(1u, c.StyleIndex!.Value));
         }

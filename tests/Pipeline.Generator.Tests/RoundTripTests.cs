@@ -1,4 +1,4 @@
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Readers;
 using Pipeline.Generator.Cases;
 using Pipeline.Generator.Tests.Support;
 

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Packs;
 using Pipeline.Core.Readers;
 using Pipeline.Readers.Tests.Support;
 

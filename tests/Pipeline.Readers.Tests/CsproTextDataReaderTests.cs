@@ -1,5 +1,5 @@
 using System.Text;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Packs;
 using Pipeline.Core.Readers;
 using Pipeline.Readers.Tests.Support;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Readers;
 using Pipeline.Readers.Tests.Support;

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Readers;
 using Pipeline.Readers.Tests.Support;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Pipeline.Core.Findings;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Reporting;
 using Pipeline.Reporting.Tests.Support;

@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
+using Pipeline.Core.Readers;
+using Pipeline.Core.Validation;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Bench.Kernels;
 

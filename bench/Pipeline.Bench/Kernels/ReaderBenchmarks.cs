@@ -1,8 +1,9 @@
-using Pipeline.Core.Cleaning;
 using BenchmarkDotNet.Attributes;
+using Pipeline.Core.Cleaning;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Ingest;
-using Pipeline.Core.Lake;
 using Pipeline.Core.Readers;
+using Pipeline.Core.Validation;
 
 namespace Pipeline.Bench.Kernels;
 

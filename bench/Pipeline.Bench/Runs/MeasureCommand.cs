@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Pipeline.Core.Findings;
+using Pipeline.Core.Ingest;
+using Pipeline.Core.Readers;
 
 namespace Pipeline.Bench.Runs;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Core.Cleaning;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Findings;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;

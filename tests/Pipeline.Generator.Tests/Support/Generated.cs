@@ -1,8 +1,8 @@
 using System.Globalization;
-using Pipeline.Core.Ingest;
-using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Readers;
+using Pipeline.Core.Validation;
+using Pipeline.Core.Values;
 using Pipeline.Generator.Cases;
 using Pipeline.Generator.Faults;
 using Pipeline.Generator.Spec;
@@ -100,7 +100,7 @@ public static class Generated
     public static string KeyOf(SourceRow row)
     {
         var values = row.Layout.Columns.Select((c, i) => GeneratedValue.Parse(row.Fields[i], c.Item)).ToArray();
-        return CaseKeys.Of(row.Layout, values);
+        return Pipeline.Generator.Cases.CaseKeys.Of(row.Layout, values);
     }
 
     /// <summary>Rows grouped into cases by key, in file order of first appearance.</summary>

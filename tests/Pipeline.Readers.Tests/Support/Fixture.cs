@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Pipeline.Core.Dictionary;
-using Pipeline.Core.Ingest;
-using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
+using Pipeline.Core.Validation;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Readers.Tests.Support;
 

@@ -1,5 +1,7 @@
+using Pipeline.Core.Engine;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
 using Pipeline.Generator;
 using Pipeline.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Readers;
 
 namespace Pipeline.Tests.Core;
 

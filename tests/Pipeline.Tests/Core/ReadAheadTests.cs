@@ -1,4 +1,5 @@
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Engine;
+using Pipeline.Core.Readers;
 
 namespace Pipeline.Tests.Core;
 

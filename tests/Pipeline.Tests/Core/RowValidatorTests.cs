@@ -1,6 +1,7 @@
-using Pipeline.Core.Ingest;
-using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
+using Pipeline.Core.Validation;
+using Pipeline.Core.Values;
 using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Core;

@@ -1,4 +1,5 @@
 using Pipeline.Core.Findings;
+using Pipeline.Core.Packs;
 
 namespace Pipeline.Tests.Core;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Pipeline.Core.Ingest;
+using Pipeline.Core.Validation;
 
 namespace Pipeline.Tests.Core;
 

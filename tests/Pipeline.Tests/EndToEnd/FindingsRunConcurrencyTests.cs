@@ -154,7 +154,7 @@ public sealed class FindingsRunConcurrencyTests
 
     /// <summary>A findings service over <paramref name="lake"/> and the pipeline's own ledger.</summary>
     private static FindingsService Service(TestPipeline pipeline, ILakeStore lake) =>
-        new(lake, pipeline.Ledger, Options.Create(new FindingsOptions()), TimeProvider.System, NullLogger<FindingsService>.Instance);
+        new(lake, pipeline.Ledger, new FindingsPublisher(lake, TimeProvider.System), Options.Create(new FindingsOptions()), TimeProvider.System, NullLogger<FindingsService>.Instance);
 
     private static async Task<SurveyPack> IngestSampleAsync(TestPipeline pipeline)
     {

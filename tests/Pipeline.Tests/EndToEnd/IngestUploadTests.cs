@@ -1,5 +1,6 @@
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
+using Pipeline.Core.Packs;
 using Pipeline.Functions;
 using Pipeline.Tests.Support;
 

@@ -1,4 +1,5 @@
-using Pipeline.Core.Lake;
+using Pipeline.Core.Engine;
+using Pipeline.Core.Values;
 
 namespace Pipeline.Tests.Lake;
 

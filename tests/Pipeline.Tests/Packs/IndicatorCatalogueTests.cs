@@ -1,4 +1,3 @@
-using Pipeline.Core.Findings;
 using Pipeline.Core.Packs;
 using Pipeline.Tests.Support;
 

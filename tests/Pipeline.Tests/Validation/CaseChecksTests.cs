@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
+using Pipeline.Core.Packs;
 using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Validation;

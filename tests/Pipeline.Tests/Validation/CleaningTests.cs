@@ -1,7 +1,8 @@
 using Pipeline.Core.Cleaning;
-using Pipeline.Core.Ingest;
-using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
+using Pipeline.Core.Readers;
+using Pipeline.Core.Validation;
+using Pipeline.Core.Values;
 using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Validation;
@@ -178,5 +179,5 @@ public sealed class CleaningTests
         return (row, cells, issues, new Cleaned(validator.Nulled, cleaner.Values));
     }
 
-    private sealed record Cleaned(string? Nulled, Pipeline.Core.Validation.RowValues Values);
+    private sealed record Cleaned(string? Nulled, Pipeline.Core.Values.RowValues Values);
 }

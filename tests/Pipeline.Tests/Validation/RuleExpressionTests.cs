@@ -1,4 +1,4 @@
-using Pipeline.Core.Validation;
+using Pipeline.Core.Conditions;
 
 namespace Pipeline.Tests.Validation;
 

@@ -1,0 +1,33 @@
+using Pipeline.Core.Packs;
+
+namespace Pipeline.Core.Readers;
+
+/// <summary>
+/// Chooses the reader for an upload from its first bytes, never from its name: SQLite → CSPro DB; zip → Excel workbook
+/// or zip bundle; text whose lines match the dictionary's record types and ID columns → CSPro text data; other text
+/// with a delimiter in its header → delimited export.
+/// </summary>
+internal static class ExportReaders
+{
+    private const string WhatToDo = "Upload CSPro data: a .dat with its survey's dictionary, a .csdb, CSV/tab/semicolon exports with a header of item names, an .xlsx export, or a zip of these.";
+
+    public static async Task<IExportReader> OpenAsync(Stream upload, ReadOnlyMemory<byte> head, string displayName, SurveyPack pack, CancellationToken cancellationToken)
+    {
+        var (format, delimiter) = FormatDetector.Detect(head.Span);
+        if (format is UploadFormat.Delimited or UploadFormat.Unknown && CsproTextDataReader.LooksLikeTextData(head.Span, pack.Dictionary))
+        {
+            return await CsproTextDataReader.CreateAsync(upload, displayName, pack, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return format switch
+        {
+            UploadFormat.Delimited => await DelimitedExportReader.CreateAsync(upload, displayName, delimiter, pack, cancellationToken).ConfigureAwait(false),
+            UploadFormat.CsproDb => await CsproDbReader.CreateAsync(upload, displayName, pack, cancellationToken: cancellationToken).ConfigureAwait(false),
+            UploadFormat.Zip when ZipBundle.IsOfficePackage(head.Span) => await ExcelExportReader.CreateAsync(upload, displayName, pack, cancellationToken: cancellationToken).ConfigureAwait(false),
+            UploadFormat.Zip => await BundleReader.CreateAsync(upload, displayName, pack, cancellationToken).ConfigureAwait(false),
+            UploadFormat.Empty => throw new InputFileException(displayName, "the file is empty.", WhatToDo),
+            UploadFormat.Dictionary => throw new InputFileException(displayName, "this is a CSPro dictionary (.dcf), not data; the survey's dictionary comes from its survey pack.", WhatToDo),
+            _ => throw new InputFileException(displayName, "the content is neither delimited text with a header row, nor CSPro text data matching the survey's dictionary, nor a CSPro DB, Excel or zip file.", WhatToDo),
+        };
+    }
+}

@@ -1,0 +1,50 @@
+namespace Pipeline.Core.Packs;
+
+/// <summary>The <c>pack.yaml</c> of a survey pack, as an analyst writes it. Paths are relative to the pack folder.</summary>
+public sealed class PackManifest
+{
+    /// <summary>Short id, also the first folder of an upload's path (<c>incoming/&lt;id&gt;/...</c>).</summary>
+    public string Id { get; set; } = string.Empty;
+
+    public string Title { get; set; } = string.Empty;
+
+    /// <summary>The CSPro dictionary (.dcf) the exports are checked against.</summary>
+    public string Dictionary { get; set; } = string.Empty;
+
+    public DesignManifest Design { get; set; } = new();
+
+    public PersonalDataManifest PersonalData { get; set; } = new();
+
+    /// <summary>The indicator catalogue (YAML).</summary>
+    public string Indicators { get; set; } = string.Empty;
+
+    /// <summary>The rule catalogue (YAML): skip patterns and consistency checks. Optional.</summary>
+    public string? Rules { get; set; }
+
+    /// <summary>The cleaning steps file (e.g. cleaning.yaml); optional: without it, only text normalisation and the dictionary's special values apply.</summary>
+    public string? Cleaning { get; set; }
+
+    /// <summary>What the per-upload quality report tabulates (enumerator item, interview times, don't-know codes).</summary>
+    public QualityManifest Quality { get; set; } = new();
+}
+
+public sealed class DesignManifest
+{
+    /// <summary>CSV with one row per stratum: <c>stratum_id</c>, one column per stratum item, <c>label</c>, <c>universe</c>, <c>planned_sample</c>.</summary>
+    public string Strata { get; set; } = string.Empty;
+
+    /// <summary>Dictionary items whose codes together identify a case's stratum.</summary>
+    public List<string> StratumItems { get; set; } = [];
+
+    /// <summary>Cells with fewer respondents than this are flagged <c>small-cell</c>. Default 30.</summary>
+    public int SmallCellThreshold { get; set; } = 30;
+}
+
+public sealed class PersonalDataManifest
+{
+    /// <summary>Items removed before anything reaches the curated lake (names, coordinates).</summary>
+    public List<string> Drop { get; set; } = [];
+
+    /// <summary>Items replaced by a keyed pseudonym (HMAC-SHA256) so that, e.g., a surveyor keeps a stable id.</summary>
+    public List<string> Pseudonymise { get; set; } = [];
+}

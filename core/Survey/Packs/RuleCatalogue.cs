@@ -1,0 +1,193 @@
+using Pipeline.Core.Conditions;
+using Pipeline.Core.Dictionary;
+
+namespace Pipeline.Core.Packs;
+
+/// <summary>
+/// A survey pack's rule catalogue (<c>rules.yaml</c>), written by analysts: skip patterns, consistency checks, result
+/// codes. Each rule has an id, a description, a severity (<c>error</c> rejects the row, <c>warning</c> keeps it and flags
+/// it in <c>_warnings</c>, <c>off</c> switches it off) and one record it applies to.
+/// </summary>
+public sealed class RuleCatalogue
+{
+    public List<RuleDefinition> Rules { get; set; } = [];
+
+    /// <summary>
+    /// Checks every rule against the dictionary; throws <see cref="SurveyPackException"/> naming the rule and the problem.
+    /// <paramref name="extraNames"/> gives, per record, the names cleaning adds (derived columns; case variables on the
+    /// level-1 record), which rules may read too.
+    /// </summary>
+    public void Check(DataDictionary dictionary, string path, Func<string, IEnumerable<string>>? extraNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(dictionary);
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var rule in Rules)
+        {
+            var where = $"{path}: rule '{rule.Id}'";
+            if (string.IsNullOrWhiteSpace(rule.Id) || !ids.Add(rule.Id))
+            {
+                throw new SurveyPackException($"{path}: rule id '{rule.Id}' is missing or used twice.");
+            }
+
+            if (rule.Severity is not ("error" or "warning" or "off"))
+            {
+                throw new SurveyPackException($"{where}: severity '{rule.Severity}' must be error, warning or off.");
+            }
+
+            var record = dictionary.FindRecord(rule.Record) ?? throw new SurveyPackException($"{where}: record '{rule.Record}' is not in the dictionary.");
+            if (rule.Check is null && rule.Blank.Count == 0 && rule.Answered.Count == 0 && rule.Specify.Count == 0 && rule.Outlier is null)
+            {
+                throw new SurveyPackException($"{where}: give 'check', 'blank', 'answered', 'specify' or 'outlier'.");
+            }
+
+            if (rule.Scope is not ("row" or "case"))
+            {
+                throw new SurveyPackException($"{where}: scope '{rule.Scope}' must be row or case.");
+            }
+
+            if (rule.Scope == "case" && dictionary.Levels[0].Records is [var main, ..] && !ReferenceEquals(main, record))
+            {
+                throw new SurveyPackException($"{where}: a case rule is checked on the case's first record, {main.Name}; set 'record: {main.Name}'.");
+            }
+
+            var names = record.Items.Select(i => i.Name).Concat(dictionary.Levels.SelectMany(l => l.IdItems).Select(i => i.Name))
+                .Concat(extraNames?.Invoke(record.Name) ?? []).ToList();
+            var expressions = new[] { (rule.When, false), (rule.Check, false), (rule.Outlier?.Value, true) }.Where(e => e.Item1 is not null);
+            foreach (var (expression, numeric) in expressions)
+            {
+                RuleExpression parsed;
+                try
+                {
+                    parsed = numeric ? RuleExpression.ParseValue(expression!) : RuleExpression.Parse(expression!);
+                }
+                catch (FormatException e)
+                {
+                    throw new SurveyPackException($"{where}: {e.Message}", e);
+                }
+
+                foreach (var item in parsed.Items.Where(i => !names.Contains(i, StringComparer.OrdinalIgnoreCase)))
+                {
+                    throw new SurveyPackException($"{where}: item '{item}' is not in record {record.Name}.");
+                }
+            }
+
+            var patterns = rule.Blank.Concat(rule.Answered).Concat(rule.Outlier?.By ?? [])
+                .Concat(rule.Specify.SelectMany(s => new[] { s.Text, s.Listed }.Concat(s.Other is null ? [] : [s.Other])));
+            foreach (var pattern in patterns.Where(p => !names.Any(n => Matches(p, n))))
+            {
+                throw new SurveyPackException($"{where}: '{pattern}' names no item of record {record.Name}.");
+            }
+
+            if (rule.Scope == "case" && (rule.Check is null || rule.Blank.Count + rule.Answered.Count + rule.Specify.Count > 0 || rule.Outlier is not null))
+            {
+                throw new SurveyPackException($"{where}: a case rule has 'check' (and optionally 'when'), nothing else.");
+            }
+
+            if (rule.Outlier is not null && rule.Severity == "error")
+            {
+                throw new SurveyPackException($"{where}: an outlier rule is a warning (or off): a value far from the others is a question for the field team, not proof of an error.");
+            }
+
+            if (rule.Outlier is { } outlier && (outlier.Threshold <= 0 || outlier.MinGroup < 3 || outlier.Scale is not ("linear" or "log")))
+            {
+                throw new SurveyPackException($"{where}: outlier needs threshold > 0, minGroup ≥ 3 and scale linear or log.");
+            }
+
+            if (rule.Outlier is { By.Count: > OutlierCheck.MaxBy })
+            {
+                throw new SurveyPackException($"{where}: outlier groups by at most {OutlierCheck.MaxBy} items (by: {string.Join(", ", rule.Outlier.By)}); group by fewer, or derive one grouping item in cleaning.yaml.");
+            }
+        }
+    }
+
+    /// <summary>Item patterns: a name, or a prefix ending in '*' (e.g. Q13_*).</summary>
+    public static bool Matches(string pattern, string name)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        return pattern.EndsWith('*')
+            ? name.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(pattern, name, StringComparison.OrdinalIgnoreCase);
+    }
+}
+
+public sealed class RuleDefinition
+{
+    /// <summary>Stable id, e.g. "skip.q12-members-skip-q13"; reports and tests refer to it.</summary>
+    public string Id { get; set; } = string.Empty;
+
+    public string Description { get; set; } = string.Empty;
+
+    /// <summary>error (default), warning or off.</summary>
+    public string Severity { get; set; } = "error";
+
+    public string Record { get; set; } = string.Empty;
+
+    /// <summary>Optional condition; the rule applies only to rows where it is true.</summary>
+    public string? When { get; set; }
+
+    /// <summary>Items (or prefixes with '*') that must be blank when the rule applies: skipped questions.</summary>
+    public List<string> Blank { get; set; } = [];
+
+    /// <summary>Items that must be answered when the rule applies.</summary>
+    public List<string> Answered { get; set; } = [];
+
+    /// <summary>Optional condition that must hold when the rule applies.</summary>
+    public string? Check { get; set; }
+
+    /// <summary>
+    /// <c>row</c> (default): checked on each row of <see cref="Record"/> as it is read. <c>case</c>: checked once per case
+    /// after the whole upload is read, on the case's level-1 record, which then also has the case variables of
+    /// <c>cleaning.yaml</c> (counts and sums over the rosters): skips that empty a roster, cross-record checks.
+    /// </summary>
+    public string Scope { get; set; } = "row";
+
+    /// <summary>"Other (specify)" texts that name an answer the question already lists, so the answer should be recoded.</summary>
+    public List<SpecifyCheck> Specify { get; set; } = [];
+
+    /// <summary>A robust outlier check (median and MAD per group) over the upload's rows of <see cref="Record"/>.</summary>
+    public OutlierCheck? Outlier { get; set; }
+}
+
+/// <summary>One "other (specify)" text item and the answers its question lists.</summary>
+public sealed class SpecifyCheck
+{
+    /// <summary>The text item, e.g. Q4_CROP_OTH.</summary>
+    public string Text { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Where the listed answers are: one item (the labels of its value set, except <see cref="IgnoreCodes"/>), or a
+    /// pattern such as Q24_* for a multiple-choice question (the label of each option item).
+    /// </summary>
+    public string Listed { get; set; } = string.Empty;
+
+    /// <summary>The "other" option item of a multiple-choice question, left out of the listed answers.</summary>
+    public string? Other { get; set; }
+
+    /// <summary>Codes whose labels are not answers to recode to, e.g. 88 "other" and 99 "don't know".</summary>
+    public List<long> IgnoreCodes { get; set; } = [];
+}
+
+/// <summary>
+/// A value is an outlier when its robust z-score |x − median| / (1.4826 · MAD) in its group exceeds <see cref="Threshold"/>.
+/// The median and MAD are computed over the upload's rows (of cases not rejected) in the same group.
+/// </summary>
+public sealed class OutlierCheck
+{
+    /// <summary>Most items in <see cref="By"/>: a group is keyed by their values without building a string per row.</summary>
+    public const int MaxBy = 4;
+
+    /// <summary>The value checked: an item, a derived column or an expression, e.g. Q4_2_PROD_KG / Q4_1_AREA_HA.</summary>
+    public string Value { get; set; } = string.Empty;
+
+    /// <summary>Items whose values make the groups, e.g. [Q4_CROP, REGION]; empty: one group.</summary>
+    public List<string> By { get; set; } = [];
+
+    /// <summary>linear (default) or log (for skewed positive values such as yields and incomes; values ≤ 0 are skipped).</summary>
+    public string Scale { get; set; } = "linear";
+
+    /// <summary>Robust z-score above which a value is flagged. Default 3.5 (Iglewicz and Hoaglin).</summary>
+    public double Threshold { get; set; } = 3.5;
+
+    /// <summary>Groups with fewer values are not checked: their median and MAD mean little. Default 10.</summary>
+    public int MinGroup { get; set; } = 10;
+}
