@@ -4,7 +4,7 @@ namespace Pipeline.Core.Reporting;
 
 /// <summary>
 /// The vendored browser libraries the findings report inlines (Chart.js and its error-bar plugin, MIT, see
-/// <c>core/Reporting/vendor/README.md</c>). They are read once, from the core assembly's embedded resources
+/// <c>core/Reporting/vendor/README.md</c>). They are read once, from the reporting assembly's embedded resources
 /// (<c>Reporting/vendor/&lt;file&gt;</c>) or, failing that, from a <c>Reporting/vendor</c> folder next to the
 /// application or given by the caller, so the page needs no network when it is opened.
 /// </summary>
@@ -62,7 +62,7 @@ public sealed class ReportAssets
 
         throw new FileNotFoundException(
             $"The findings report needs the script {file}: it is neither an embedded resource '{ResourcePrefix}{file}' of {assembly.GetName().Name} nor in {string.Join(" or ", candidates)}. " +
-            "Build core with <EmbeddedResource Include=\"Reporting/vendor/*.js\" LogicalName=\"Reporting/vendor/%(Filename)%(Extension)\" /> or copy core/Reporting/vendor next to the application.",
+            "Build core/Reporting with <EmbeddedResource Include=\"vendor/*.js\" LogicalName=\"Reporting/vendor/%(Filename)%(Extension)\" /> or copy core/Reporting/vendor next to the application.",
             file);
     }
 
