@@ -34,11 +34,11 @@ public sealed partial class ReportAssetsTests
         Assert.DoesNotContain("sourceMappingURL", assets.ErrorBars, StringComparison.Ordinal);
     }
 
-    // Until core/Pipeline.Core.csproj has
-    //   <EmbeddedResource Include="Reporting/vendor/*.js" LogicalName="Reporting/vendor/%(Filename)%(Extension)" />
+    // Until core/Reporting/Pipeline.Core.Reporting.csproj has
+    //   <EmbeddedResource Include="vendor/*.js" LogicalName="Reporting/vendor/%(Filename)%(Extension)" />
     // the report finds the scripts only as files next to the application (this test project copies them there).
     [Fact]
-    public void CoreAssembly_EmbedsTheVendoredScripts()
+    public void ReportingAssembly_EmbedsTheVendoredScripts()
     {
         var names = typeof(ReportAssets).Assembly.GetManifestResourceNames();
 

@@ -14,7 +14,9 @@ public sealed record OptionSetting(string Section, string SettingName, bool IsRe
 /// </summary>
 public static class OptionsContract
 {
-    private static readonly string[] Assemblies = ["Pipeline.Core.dll", "Pipeline.Storage.dll"];
+    /// <summary>The core's layer assemblies (Pipeline.Core.*.dll) and the storage adapters, where options classes live.</summary>
+    private static IEnumerable<string> Assemblies(string directory) =>
+        Directory.EnumerateFiles(directory, "Pipeline.Core.*.dll").Select(Path.GetFileName).OfType<string>().Append("Pipeline.Storage.dll");
 
     public static IReadOnlyList<OptionSetting> Load()
     {
@@ -27,7 +29,7 @@ public static class OptionsContract
         };
         try
         {
-            return Assemblies
+            return Assemblies(directory)
                 .Select(file => Path.Combine(directory, file))
                 .Where(File.Exists)
                 .Select(context.LoadFromAssemblyPath)
