@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Pipeline.Core.Conditions;
 using Pipeline.Core.Engine;
 using Pipeline.Core.Packs;
@@ -14,8 +15,9 @@ namespace Pipeline.Core.Ingest;
 /// of the case variables) and the values of the outlier checks. After the last row, <see cref="FinishAsync"/>:
 /// structure (orphan roster rows, missing required records), the level-1 rewrite (case variables, stratum and weight,
 /// case rules, outliers), then the rewrite of every other table that holds rows of a rejected case or outliers.
-/// An error anywhere in a case rejects all its records. Memory: the per-case state (24 bytes a case) and roster sums
-/// (8 bytes a case and sum) within 4 MB each, the rest spilled to a temporary file in case order (<see cref="ChunkedArray{T}"/>),
+/// An error anywhere in a case rejects all its records. Memory: the per-case state (16 bytes a case, plus 8 bytes of record
+/// bits for every 32 records of the dictionary) and roster sums (8 bytes a case and sum) within 4 MB each, the rest
+/// spilled to a temporary file in case order (<see cref="ChunkedArray{T}"/>),
 /// plus at most 100,000 values per outlier group; the case-key index is <see cref="CaseKeys"/>'s; the rows themselves
 /// wait in spools or temporary Parquet files.
 /// </summary>
@@ -28,7 +30,7 @@ internal sealed class UploadChecks : IDisposable
     private readonly string _main;
     private readonly List<string> _records;
     private readonly Dictionary<string, int> _recordIndex;
-    private readonly (int Slot, uint RosterBit)[] _aggregateOf;
+    private readonly (int Slot, int Roster)[] _aggregateOf;
     private readonly List<(string Record, int Index)> _required;
     private readonly List<CaseVariable> _variables;
     private readonly (RuleExpression? Value, (RuleExpression When, RuleExpression Value)[] Cases)[] _computed;
@@ -37,10 +39,19 @@ internal sealed class UploadChecks : IDisposable
     private readonly List<(RuleDefinition Rule, RuleExpression? When, RuleExpression Check)> _caseRules;
     private readonly Dictionary<string, List<OutlierCheckState>> _outliersByRecord = new(StringComparer.OrdinalIgnoreCase);
     private readonly CaseKeys _caseIndex;
-    private readonly ChunkedArray<CaseState> _cases = new(default, ResidentBytes);
+    private readonly ChunkedArray<CaseState> _cases;
     private readonly ChunkedArray<double> _sums = new(double.NaN, ResidentBytes);
     private readonly List<string> _reasons = [];
-    private uint _recordsInUpload;
+
+    // Which records each case has (Seen) and has accepted rows of (Curated): bit r of a set is record r of
+    // DataDictionary.Records. The sets are not fields of CaseState because a dictionary may have any number of records
+    // (a uint there aliased record 32 onto record 0: C# masks the shift count). They sit in their own array instead,
+    // _words 32-bit words of Seen then _words of Curated per case: a dictionary of up to 32 records, nearly every one,
+    // costs 16 + 8 = 24 bytes a case as when the bits were a uint of the state, 64 records 32 bytes, and there is no
+    // upper limit. One code path for every size; an inline ulong would cost 32 bytes a case already at 2 records.
+    private readonly int _words;
+    private readonly ChunkedArray<uint> _recordBits;
+    private readonly uint[] _recordsInUpload;
 
     /// <param name="pack">The survey pack: its dictionary, case variables, case and outlier rules.</param>
     /// <param name="uploadRecords">
@@ -60,6 +71,14 @@ internal sealed class UploadChecks : IDisposable
         _records = pack.Dictionary.Records.Select(r => r.Name).ToList();
         _recordIndex = _records.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
         _required = pack.Dictionary.Records.Select((r, i) => (r, i)).Where(x => x.r.Required && x.r.Name != _main).Select(x => (x.r.Name, x.i)).ToList();
+        _words = (_records.Count + 31) / 32;
+        _recordsInUpload = new uint[_words];
+        // The state and the bits share the 4 MB in proportion to their bytes a case, so the budget holds whatever the
+        // number of records.
+        var stateBytes = Unsafe.SizeOf<CaseState>();
+        var bitsBytes = 2 * _words * sizeof(uint);
+        _cases = new(default, ResidentBytes * stateBytes / (stateBytes + bitsBytes));
+        _recordBits = new(0u, ResidentBytes * bitsBytes / (stateBytes + bitsBytes));
         _variables = pack.Cleaning.CaseVariables;
         _computed = _variables.Select(v => (v.Value is null ? null : RuleExpression.ParseValue(v.Value), v.Cases.Select(c => (RuleExpression.Parse(c.When), RuleExpression.ParseValue(c.Value))).ToArray())).ToArray();
         foreach (var variable in _variables.Where(v => v.IsAggregate))
@@ -78,8 +97,8 @@ internal sealed class UploadChecks : IDisposable
         }
 
         _aggregateOf = _variables.Select(v => v.IsAggregate
-            ? (_aggregatesByRecord[v.From!].First(a => ReferenceEquals(a.Variable, v)).Index, 1u << _recordIndex[v.From!])
-            : (-1, 0u)).ToArray();
+            ? (_aggregatesByRecord[v.From!].First(a => ReferenceEquals(a.Variable, v)).Index, _recordIndex[v.From!])
+            : (-1, -1)).ToArray();
         _caseRules = pack.Rules.Rules.Where(r => r.Scope == "case" && r.Severity != "off" && r.Check is not null)
             .Select(r => (r, r.When is null ? null : RuleExpression.Parse(r.When), RuleExpression.Parse(r.Check!))).ToList();
         foreach (var rule in pack.Rules.Rules.Where(r => r.Outlier is not null && r.Severity != "off"))
@@ -133,18 +152,10 @@ internal sealed class UploadChecks : IDisposable
     {
         for (var i = 0; i < _cases.Count; i++)
         {
-            if (_cases[i] is { Rejected: true } state && (state.Curated & 1u) != 0)
+            if (_cases[i].Rejected && Has(CuratedAt(i), 0))
             {
                 yield return i;
             }
-        }
-    }
-
-    private IEnumerable<CaseState> Cases()
-    {
-        for (var i = 0L; i < _cases.Count; i++)
-        {
-            yield return _cases[i];
         }
     }
 
@@ -165,13 +176,14 @@ internal sealed class UploadChecks : IDisposable
         if (index >= _cases.Count)
         {
             _cases.Grow(index + 1L);
-            _cases[index] = new CaseState { FirstRow = Row(sourceRow), FirstRecord = (byte)r };
+            _cases[index] = new CaseState { FirstRow = Row(sourceRow), FirstRecord = r };
             _sums.Grow((index + 1L) * _aggregateCount);
+            _recordBits.Grow(SeenAt(index + 1L));
         }
 
         var state = _cases[index];
-        state.Seen |= 1u << r;
-        _recordsInUpload |= 1u << r;
+        Add(SeenAt(index), r);
+        _recordsInUpload[Word(r)] |= Bit(r);
         if (r == 0)
         {
             state.MainRow = state.MainRow == 0 ? Row(sourceRow) : state.MainRow;
@@ -183,7 +195,7 @@ internal sealed class UploadChecks : IDisposable
         }
         else
         {
-            state.Curated |= 1u << r;
+            Add(CuratedAt(index), r);
             Accumulate(record, values, cells, index);
             if (_outliersByRecord.TryGetValue(record, out var outliers))
             {
@@ -214,17 +226,23 @@ internal sealed class UploadChecks : IDisposable
         }
 
         // Which records hold curated rows of a rejected case, in one pass over the cases (they may be spilled to disk).
-        var holdingRejected = 0u;
-        foreach (var state in Cases())
+        var holdingRejected = new uint[_words];
+        for (var i = 0L; i < _cases.Count; i++)
         {
-            holdingRejected |= state.Rejected ? state.Curated : 0u;
+            if (_cases[i].Rejected)
+            {
+                for (var w = 0; w < _words; w++)
+                {
+                    holdingRejected[w] |= _recordBits[CuratedAt(i) + w];
+                }
+            }
         }
 
         foreach (var (record, table) in tables.Where(t => !string.Equals(t.Key, _main, StringComparison.OrdinalIgnoreCase)))
         {
             var r = _recordIndex[record];
             var outliers = _outliersByRecord.GetValueOrDefault(record) ?? [];
-            if (outliers.Count > 0 || (holdingRejected & (1u << r)) != 0)
+            if (outliers.Count > 0 || InSet(holdingRejected, r))
             {
                 await RewriteAsync(table, outliers, issues, main: false, cancellationToken).ConfigureAwait(false);
             }
@@ -238,7 +256,8 @@ internal sealed class UploadChecks : IDisposable
         for (var index = 0; index < _caseIndex.Count; index++)
         {
             var state = _cases[index];
-            if ((state.Seen & 1u) == 0 && (_recordsInUpload & 1u) != 0)
+            var hasMain = Has(SeenAt(index), 0);
+            if (!hasMain && InSet(_recordsInUpload, 0))
             {
                 // Judged only when the upload has level-1 records at all: a roster file uploaded alone is a partial
                 // export whose cases may be in another upload.
@@ -248,11 +267,11 @@ internal sealed class UploadChecks : IDisposable
                 issues.Add(new RowIssue(state.FirstRow, key, record, string.Empty, string.Empty, Rules.OrphanRecord, IssueSeverity.Error, message));
                 Reject(ref state, $"{Rules.OrphanRecord}: {message}");
             }
-            else if ((state.Seen & 1u) != 0)
+            else if (hasMain)
             {
                 foreach (var (record, recordIndex) in _required)
                 {
-                    if ((state.Seen & (1u << recordIndex)) != 0 || (_recordsInUpload & (1u << recordIndex)) == 0)
+                    if (Has(SeenAt(index), recordIndex) || !InSet(_recordsInUpload, recordIndex))
                     {
                         continue;
                     }
@@ -352,9 +371,9 @@ internal sealed class UploadChecks : IDisposable
             {
                 // A sum over no matching row is unknown (null); a count or an "any" over none is 0. When the upload
                 // has no row of the roster at all (a partial export, e.g. PARTICIPANT_REC.csv alone), all are unknown.
-                var (slot, rosterBit) = _aggregateOf[v];
+                var (slot, roster) = _aggregateOf[v];
                 var sum = _sums[((long)index * _aggregateCount) + slot];
-                var inUpload = (_recordsInUpload & rosterBit) != 0;
+                var inUpload = InSet(_recordsInUpload, roster);
                 value = !inUpload ? null : variable.Sum is not null ? (double.IsNaN(sum) ? null : sum) : double.IsNaN(sum) ? 0 : sum;
             }
             else if (_computed[v].Value is { } expression)
@@ -453,19 +472,37 @@ internal sealed class UploadChecks : IDisposable
         v.Type is { } type ? type == "integer" :
         v.Count || v.Any is not null || (v.Cases.Count > 0 && v.Cases.All(c => long.TryParse(c.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)));
 
+    /// <summary>Where case <paramref name="index"/>'s Seen set starts in <see cref="_recordBits"/>.</summary>
+    private long SeenAt(long index) => index * 2 * _words;
+
+    /// <summary>Where case <paramref name="index"/>'s Curated set starts in <see cref="_recordBits"/>.</summary>
+    private long CuratedAt(long index) => SeenAt(index) + _words;
+
+    private static int Word(int record) => record >> 5;
+
+    private static uint Bit(int record) => 1u << (record & 31);
+
+    private bool Has(long set, int record) => (_recordBits[set + Word(record)] & Bit(record)) != 0;
+
+    private void Add(long set, int record)
+    {
+        var at = set + Word(record);
+        _recordBits[at] |= Bit(record);
+    }
+
+    private static bool InSet(uint[] set, int record) => (set[Word(record)] & Bit(record)) != 0;
+
     /// <summary>A row number as the case state keeps it: 2^31 rows is far past any upload (a 4 GB file has fewer lines).</summary>
     private static int Row(long sourceRow) => (int)Math.Min(sourceRow, int.MaxValue);
 
     /// <summary>
-    /// 24 bytes a case (a million cases: 24 MB), so the fields are packed: record bits, the reason as its number + 1,
-    /// row numbers as ints.
+    /// 16 bytes a case (a million cases: 16 MB; the record bits are in <see cref="_recordBits"/>), so the fields are
+    /// packed: the reason as its number + 1, row numbers as ints.
     /// </summary>
     private struct CaseState
     {
-        public uint Seen;
-        public uint Curated;
         private int _reasonPlusOne;
-        public byte FirstRecord;
+        public int FirstRecord; // an index into DataDictionary.Records: an int, so no record count limits it
         public int FirstRow;
         public int MainRow;
 
@@ -483,6 +520,7 @@ internal sealed class UploadChecks : IDisposable
     {
         _cases.Dispose();
         _sums.Dispose();
+        _recordBits.Dispose();
     }
 
     private sealed record Aggregate(int Index, CaseVariable Variable, RuleExpression? Where, RuleExpression? Sum, RuleExpression? Any);
