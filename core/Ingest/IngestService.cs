@@ -108,45 +108,39 @@ public sealed class IngestService(
     /// </summary>
     private async Task<(UploadRecord Record, bool Proceed)> ClaimAsync(string survey, string uploadId, string path, LakeBlobInfo info, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var entry = await ledger.GetUploadEntryAsync(survey, uploadId, cancellationToken).ConfigureAwait(false);
-            var previous = entry?.Record;
-            var now = time.GetUtcNow();
-            var finished = previous?.Status is UploadStatus.Succeeded or UploadStatus.Rejected;
-            var owned = previous is { Status: UploadStatus.Processing } && previous.LeaseUntilUtc > now;
-            var next = finished || owned
-                ? previous! with { Deliveries = previous.Deliveries + 1 }
-                : new UploadRecord
-                {
-                    SurveyId = survey,
-                    UploadId = uploadId,
-                    BlobPath = path,
-                    ETag = info.ETag,
-                    SizeBytes = info.Size,
-                    Status = UploadStatus.Processing,
-                    Attempts = (previous?.Attempts ?? 0) + 1,
-                    Deliveries = (previous?.Deliveries ?? 0) + 1,
-                    LeaseUntilUtc = now + _options.LeaseDuration,
-                    ReceivedUtc = previous?.ReceivedUtc ?? now,
-                };
-            try
+        return await OptimisticConcurrency.RetryOnConflictAsync(
+            async _ =>
             {
+                var entry = await ledger.GetUploadEntryAsync(survey, uploadId, cancellationToken).ConfigureAwait(false);
+                var previous = entry?.Record;
+                var now = time.GetUtcNow();
+                var finished = previous?.Status is UploadStatus.Succeeded or UploadStatus.Rejected;
+                var owned = previous is { Status: UploadStatus.Processing } && previous.LeaseUntilUtc > now;
+                var next = finished || owned
+                    ? previous! with { Deliveries = previous.Deliveries + 1 }
+                    : new UploadRecord
+                    {
+                        SurveyId = survey,
+                        UploadId = uploadId,
+                        BlobPath = path,
+                        ETag = info.ETag,
+                        SizeBytes = info.Size,
+                        Status = UploadStatus.Processing,
+                        Attempts = (previous?.Attempts ?? 0) + 1,
+                        Deliveries = (previous?.Deliveries ?? 0) + 1,
+                        LeaseUntilUtc = now + _options.LeaseDuration,
+                        ReceivedUtc = previous?.ReceivedUtc ?? now,
+                    };
                 await ledger.SaveUploadAsync(next, cancellationToken, entry?.ETag ?? LakeETag.None).ConfigureAwait(false);
-            }
-            catch (LakeConflictException) when (attempt < 50)
-            {
-                await Task.Delay(Random.Shared.Next(5, 40), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
+                if (finished || owned)
+                {
+                    logger.LogInformation("Upload {Upload} ({UploadId}) is {State}; delivery {Delivery} does nothing", path, uploadId, finished ? previous!.Status : "being processed by another delivery", next.Deliveries);
+                }
 
-            if (finished || owned)
-            {
-                logger.LogInformation("Upload {Upload} ({UploadId}) is {State}; delivery {Delivery} does nothing", path, uploadId, finished ? previous!.Status : "being processed by another delivery", next.Deliveries);
-            }
-
-            return (next, !(finished || owned));
-        }
+                return (next, !(finished || owned));
+            },
+            LedgerRow(survey, uploadId),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(IReadOnlyList<RecordCount> Counts, UploadRecord Record)> ProcessAsync(SurveyPack pack, UploadRecord record, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
@@ -355,21 +349,19 @@ public sealed class IngestService(
     /// </summary>
     private async Task<UploadRecord> SaveOutcomeAsync(UploadRecord outcome, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var entry = await ledger.GetUploadEntryAsync(outcome.SurveyId, outcome.UploadId, cancellationToken).ConfigureAwait(false);
-            var merged = outcome with { Deliveries = Math.Max(outcome.Deliveries, entry?.Record.Deliveries ?? 0) };
-            try
+        return await OptimisticConcurrency.RetryOnConflictAsync(
+            async _ =>
             {
+                var entry = await ledger.GetUploadEntryAsync(outcome.SurveyId, outcome.UploadId, cancellationToken).ConfigureAwait(false);
+                var merged = outcome with { Deliveries = Math.Max(outcome.Deliveries, entry?.Record.Deliveries ?? 0) };
                 await ledger.SaveUploadAsync(merged, cancellationToken, entry?.ETag ?? LakeETag.None).ConfigureAwait(false);
                 return merged;
-            }
-            catch (LakeConflictException) when (attempt < 50)
-            {
-                await Task.Delay(Random.Shared.Next(5, 40), cancellationToken).ConfigureAwait(false);
-            }
-        }
+            },
+            LedgerRow(outcome.SurveyId, outcome.UploadId),
+            cancellationToken).ConfigureAwait(false);
     }
+
+    private static string LedgerRow(string survey, string uploadId) => $"The ledger row of upload {survey}/{uploadId}";
 
     /// <summary>
     /// The read phase's column buffers and batches are garbage once the tables it wrote are finished; a large upload

@@ -90,30 +90,27 @@ public sealed class CurrentViewStore(ILakeStore lake)
     public async Task<PublishedUpload?> PublishAsync(string survey, PublishedUpload upload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
-        for (var attempt = 0; ; attempt++)
-        {
-            var (manifest, etag) = await ReadAsync(survey, cancellationToken).ConfigureAwait(false);
-            if (manifest.Uploads.Any(u => u.UploadId == upload.UploadId))
+        var path = CurrentViewManifest.PathOf(survey);
+        return await OptimisticConcurrency.RetryOnConflictAsync<PublishedUpload?>(
+            async _ =>
             {
-                return null;
-            }
+                var (manifest, etag) = await ReadAsync(survey, cancellationToken).ConfigureAwait(false);
+                if (manifest.Uploads.Any(u => u.UploadId == upload.UploadId))
+                {
+                    return null;
+                }
 
-            if (manifest.WithContent(upload.ContentSha256) is { } same)
-            {
-                return same;
-            }
+                if (manifest.WithContent(upload.ContentSha256) is { } same)
+                {
+                    return same;
+                }
 
-            var next = manifest with { Uploads = [.. manifest.Uploads, upload] };
-            using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(next, Json));
-            try
-            {
-                await lake.WriteAsync(LakeZone.Curated, CurrentViewManifest.PathOf(survey), content, etag, cancellationToken).ConfigureAwait(false);
+                var next = manifest with { Uploads = [.. manifest.Uploads, upload] };
+                using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(next, Json));
+                await lake.WriteAsync(LakeZone.Curated, path, content, etag, cancellationToken).ConfigureAwait(false);
                 return null;
-            }
-            catch (LakeConflictException) when (attempt < 100)
-            {
-                await Task.Delay(Random.Shared.Next(5, 50) * Math.Min(attempt + 1, 10), cancellationToken).ConfigureAwait(false);
-            }
-        }
+            },
+            $"The current view of survey {survey} (curated zone, {path})",
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -71,11 +71,12 @@ public static class FindingsExport
         ArgumentNullException.ThrowIfNull(run);
         var percent = new HashSet<string>(["estimate", "standard_error", "ci_low", "ci_high", "published"], StringComparer.Ordinal);
         var statistic = IndexOf("statistic");
-        var table = Rows(pack, run, rows).ToList();
+        // Lazy: the workbook enumerates the rows twice (column widths, then cells) and never holds them all.
+        var table = Rows(pack, run, rows);
         var findings = new XlsxSheet("findings", Columns, Columns.Select(c => percent.Contains(c) ? XlsxFormat.Percent : XlsxFormat.General).ToArray(), table)
         {
             // A mean or a total in hectares or soles is no percentage: only proportions' rows keep the percent format.
-            CellFormat = (row, column) => percent.Contains(Columns[column]) && !Equals(table[row][statistic], IndicatorStatistic.Proportion.Name()) ? XlsxFormat.General : null,
+            CellFormat = (row, column) => percent.Contains(Columns[column]) && !Equals(row[statistic], IndicatorStatistic.Proportion.Name()) ? XlsxFormat.General : null,
         };
         var runSheet = new XlsxSheet("run", ["field", "value"], [XlsxFormat.General, XlsxFormat.General],
         [
@@ -92,7 +93,7 @@ public static class FindingsExport
             ["coverage_note", run.Message],
         ]);
         var about = new XlsxSheet("about", ["column", "meaning"], [XlsxFormat.General, XlsxFormat.General], About.Select(a => new object?[] { a.Key, a.Value }).ToList());
-        await XlsxWriter.WriteAsync(output, [findings, runSheet, about], cancellationToken).ConfigureAwait(false);
+        await XlsxWorkbook.WriteAsync(output, [findings, runSheet, about], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One row per fact row, in the run's order, cells typed: string, long?, double? (null for NaN).</summary>

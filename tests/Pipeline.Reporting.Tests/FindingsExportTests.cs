@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 using DocumentFormat.OpenXml.Validation;
 using ExcelDataReader;
 using Pipeline.Core.Findings;
@@ -45,11 +46,55 @@ public sealed class FindingsExportTests(SampleRun sample)
         var errors = new OpenXmlValidator().Validate(document).Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
 
         Assert.Empty(errors);
-        Assert.Equal(["findings", "run", "about"], document.WorkbookPart!.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Select(s => s.Name!.Value));
+        Assert.Equal(["findings", "run", "about"], document.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value));
         var rows = ReadFirstSheet(xlsx);
         var title = sample.Pack.Indicators.Indicators[0].Title;
         var (titleColumn, labelColumn) = (FindingsExport.Columns.ToList().IndexOf("indicator_title"), FindingsExport.Columns.ToList().IndexOf("cell_label"));
         Assert.Contains(rows, r => Equals(r[titleColumn], title) && Equals(r[labelColumn], "All"));
+    }
+
+    [Fact]
+    public async Task ExcelExport_SampleRun_HasAFrozenFilteredHeaderAndTypedNumberCells()
+    {
+        var xlsx = await sample.DownloadAsync(LakeZone.Findings, FindingsReportPublisher.PathOf(Survey, sample.Run.Status.Record.RunId, FindingsReportPublisher.XlsxFile));
+
+        using var document = SpreadsheetDocument.Open(xlsx, isEditable: false);
+        var workbook = document.WorkbookPart!;
+        var sheet = workbook.WorksheetParts.First(w => workbook.GetIdOfPart(w) == workbook.Workbook.Sheets!.Elements<Sheet>().First().Id!.Value).Worksheet;
+        var last = $"V{sample.Run.Rows.Count + 1}"; // 22 columns: A to V
+
+        var pane = sheet.Descendants<Pane>().Single();
+        Assert.Equal((PaneStateValues.Frozen, 1d, "A2"), (pane.State!.Value, pane.VerticalSplit!.Value, pane.TopLeftCell!.Value!));
+        Assert.Equal($"A1:{last}", sheet.Elements<AutoFilter>().Single().Reference!.Value);
+        var filter = workbook.Workbook.DefinedNames!.Elements<DefinedName>().Single(d => d.LocalSheetId?.Value == 0);
+        Assert.Equal(("_xlnm._FilterDatabase", $"'findings'!$A$1:$V${sample.Run.Rows.Count + 1}"), (filter.Name!.Value!, filter.Text));
+        var unweightedN = sheet.Descendants<Row>().ElementAt(1).Elements<Cell>().Single(c => c.CellReference!.Value!.StartsWith('S'));
+        Assert.Null(unweightedN.DataType); // a number cell, not text
+        Assert.True(long.TryParse(unweightedN.CellValue!.Text, CultureInfo.InvariantCulture, out _));
+        Assert.Equal(["run", "about"], workbook.Workbook.Sheets!.Elements<Sheet>().Skip(1).Select(s => s.Name!.Value!));
+    }
+
+    [Fact]
+    public async Task ExcelExport_ToAWriteOnlyStream_IsAValidWorkbook()
+    {
+        using var buffer = new MemoryStream();
+        await using (var writeOnly = new WriteOnlyStream(buffer))
+        {
+            await FindingsExport.WriteXlsxAsync(sample.Pack, sample.Run.Status.Record, sample.Run.Rows, writeOnly);
+        }
+
+        buffer.Position = 0;
+        using var document = SpreadsheetDocument.Open(buffer, isEditable: false);
+        Assert.Empty(new OpenXmlValidator().Validate(document));
+        Assert.Equal(sample.Run.Rows.Count + 1, document.WorkbookPart!.WorksheetParts.Max(w => w.Worksheet.Descendants<Row>().Count()));
+    }
+
+    [Fact]
+    public async Task ExcelExport_Cancelled_Throws()
+    {
+        using var output = new MemoryStream();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FindingsExport.WriteXlsxAsync(sample.Pack, sample.Run.Status.Record, sample.Run.Rows, output, new CancellationToken(canceled: true)));
     }
 
     [Fact]
@@ -140,5 +185,29 @@ public sealed class FindingsExportTests(SampleRun sample)
         }
 
         return rows;
+    }
+
+    /// <summary>A stream that can only be written forward, as a blob upload stream: no seek, no read, no length.</summary>
+    private sealed class WriteOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
     }
 }
