@@ -4,17 +4,15 @@ using System.Runtime.InteropServices;
 namespace Pipeline.Core.Engine;
 
 /// <summary>
-/// A growable array in chunks of 65,536 items: growing never copies (a <see cref="List{T}"/> of a million cases would
-/// double into a new array, holding both for a moment), and a chunk nobody wrote to is never allocated (the roster sums
-/// of an upload that has no roster rows cost nothing). Reading an unwritten item gives <c>fill</c>.
+/// A growable array in chunks of 65,536 items: growing never copies (a <see cref="List{T}"/> of a million items would
+/// double into a new array, holding both for a moment), and a chunk nobody wrote to is never allocated (an array that is
+/// grown but never written costs nothing). Reading an unwritten item gives <c>fill</c>.
 /// <para>
 /// With a <c>residentBytes</c> budget, chunks beyond it are spilled to a temporary file, least recently used first, and
-/// read back when touched again: per-case state is read and written in case order (a <c>.dat</c> holds a case's lines
-/// together, a CSV lists cases in order, the end-of-upload checks walk the cases in order), so memory stays at the
-/// budget whatever the number of cases, for a few sequential passes over a small file. If the access turns out to be
-/// random (chunks read back soon after they were spilled, more than <see cref="ThrashFactor"/> times the budget's
-/// chunks), spilling stops and the array grows in memory as it would without a budget: unordered input costs memory,
-/// never pathological I/O.
+/// read back when touched again: for a caller that reads and writes in index order, memory stays at the budget whatever
+/// the number of items, for a few sequential passes over a small file. If the access turns out to be random (chunks read
+/// back soon after they were spilled, more than <see cref="ThrashFactor"/> times the budget's chunks), spilling stops and
+/// the array grows in memory as it would without a budget: unordered access costs memory, never pathological I/O.
 /// </para>
 /// <para>Not thread-safe, reads included (they move chunks): one thread at a time per array.</para>
 /// </summary>

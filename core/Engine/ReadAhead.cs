@@ -6,9 +6,9 @@ namespace Pipeline.Core.Engine;
 
 /// <summary>
 /// Runs a row source on a thread of its own, a few batches ahead of the consumer: reading and parsing (one core) overlap
-/// with validation, cleaning and writing (the other). Rows keep their order; memory is bounded by
-/// <see cref="BatchRows"/> × <see cref="Batches"/> rows. An error of the source (an <c>InputFileException</c>
-/// with its coordinates) is rethrown to the consumer as it was, after the rows before it.
+/// with what the consumer does with each row (the other). Rows keep their order; memory is bounded by
+/// <see cref="BatchRows"/> × <see cref="Batches"/> rows. An error of the source (e.g. an exception that carries a file's
+/// line and column) is rethrown to the consumer as it was, after the rows before it.
 /// </summary>
 internal static class ReadAhead
 {
@@ -23,7 +23,7 @@ internal static class ReadAhead
 
     /// <summary>
     /// Most items the source can have yielded that the consumer has not finished: the batches queued, the one being
-    /// filled and the one being consumed. A source that reuses its items (<c>RowChecks</c>) keeps more than this.
+    /// filled and the one being consumed. A source that reuses its items must keep more than this.
     /// </summary>
     public const int MaxInFlight = (Batches + 2) * BatchRows;
 
