@@ -1,4 +1,3 @@
-using System.Runtime;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -169,7 +168,8 @@ public sealed class IngestService(
                 await tables.CompleteWrittenAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            ReleaseReadPhaseMemory(read);
+            // The read phase's column buffers and batches are garbage now; the rewrite below allocates its own.
+            MemoryPolicy.EndOfStreamingPhase(read);
 
             // Checks that need the whole upload (structure, case rules, outliers); rejected cases leave the curated tables.
             started = time.GetTimestamp();
@@ -362,20 +362,6 @@ public sealed class IngestService(
     }
 
     private static string LedgerRow(string survey, string uploadId) => $"The ledger row of upload {survey}/{uploadId}";
-
-    /// <summary>
-    /// The read phase's column buffers and batches are garbage once the tables it wrote are finished; a large upload
-    /// collects them (and compacts the large-object heap) before the end-of-upload rewrite allocates its own, so the two
-    /// never add up in the process's peak. Measured on the 1 GB <c>.dat</c> (docs/performance.md); a small upload skips it.
-    /// </summary>
-    private static void ReleaseReadPhaseMemory(long rowsRead)
-    {
-        if (rowsRead >= 1_000_000)
-        {
-            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        }
-    }
 
     /// <summary>Records a failure without masking the original exception if the ledger is unreachable too.</summary>
     private async Task TrySaveAsync(UploadRecord record)
