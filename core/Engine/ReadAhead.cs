@@ -14,7 +14,7 @@ internal static class ReadAhead
 {
     /// <summary>
     /// Rows handed over at a time: large enough that the handover costs nothing per row, small enough that the rows in
-    /// flight die young (4 × 256 rows of a wide record outlived the youngest GC generation and doubled the gen1 work).
+    /// flight die young, in the youngest GC generation (larger batches of wide records outlive it: docs/performance.md).
     /// </summary>
     public const int BatchRows = 64;
 
