@@ -386,7 +386,7 @@ internal sealed partial class SpecParser
         var valueSet = basePlan.Item.PrimaryValueSet;
         var text = valueSet is { Values.Count: 1 } && valueSet.ContainsNumber(1) ? $"{basePlan.Name} = 1"
             : valueSet?.ContainsNumber(88) == true ? $"{basePlan.Name} = 88"
-            : $"{basePlan.Name} != blank";
+            : $"{basePlan.Name} is not blank";
         var where = new SpecLocation(_yaml.File, 0, 0);
         return Condition.Parse(text, where, name => Resolve(name, basePlan.Record.IsSingle ? null : basePlan.Record, where, allowLatent: false));
     }

@@ -123,7 +123,7 @@ public class GeneratorSpecTests
 
         var error = await ParseErrorAsync(yaml);
 
-        Assert.Contains("condition \"Q43_INTERNET 2\": '2' is not an operator; use = != < <= > >= or in", error.Message, StringComparison.Ordinal);
+        Assert.Contains("condition \"Q43_INTERNET 2\": at character 14: expected a comparison (=, !=, <, <=, >, >=, in, is blank), found '2'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
