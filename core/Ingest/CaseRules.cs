@@ -11,8 +11,8 @@ namespace Pipeline.Core.Ingest;
 /// </summary>
 internal sealed class CaseRules(SurveyPack pack)
 {
-    private readonly List<(RuleDefinition Rule, RuleExpression? When, RuleExpression Check)> _rules = pack.Rules.Rules.Where(r => r.Scope == "case" && r.Severity != "off" && r.Check is not null)
-        .Select(r => (r, r.When is null ? null : RuleExpression.Parse(r.When), RuleExpression.Parse(r.Check!))).ToList();
+    private readonly List<(RuleDefinition Rule, RuleExpression? When, RuleExpression Check)> _rules = pack.Rules.Rules.Where(r => r.ScopeKind == RuleScope.Case && r.SeverityLevel != RuleSeverity.Off && r.Check is not null)
+        .Select(r => (r, r.When is null ? null : RuleExpression.Of(pack.Rules.Expressions.Condition(r.When)), RuleExpression.Of(pack.Rules.Expressions.Condition(r.Check!)))).ToList();
 
     /// <summary>
     /// Checks the case whose level-1 row is <paramref name="row"/>: every failed rule adds an issue, a warning also its

@@ -30,7 +30,9 @@ internal sealed class CaseVariables
         ArgumentNullException.ThrowIfNull(recordIndex);
         _variables = pack.Cleaning.CaseVariables;
         _columns = Columns(pack);
-        _computed = _variables.Select(v => (v.Value is null ? null : RuleExpression.ParseValue(v.Value), v.Cases.Select(c => (RuleExpression.Parse(c.When), RuleExpression.ParseValue(c.Value))).ToArray())).ToArray();
+        // Expressions were parsed when the pack loaded; each upload wraps them with its own row bindings.
+        var cleaning = pack.Cleaning.Expressions;
+        _computed = _variables.Select(v => (v.Value is null ? null : RuleExpression.Of(cleaning.Value(v.Value)), v.Cases.Select(c => (RuleExpression.Of(cleaning.Condition(c.When)), RuleExpression.Of(cleaning.Value(c.Value)))).ToArray())).ToArray();
         foreach (var variable in _variables.Where(v => v.IsAggregate))
         {
             if (!_aggregatesByRecord.TryGetValue(variable.From!, out var list))
@@ -41,9 +43,9 @@ internal sealed class CaseVariables
             list.Add(new Aggregate(
                 SlotsPerCase++,
                 variable,
-                variable.Where is null ? null : RuleExpression.Parse(variable.Where),
-                variable.Sum is null ? null : RuleExpression.ParseValue(variable.Sum),
-                variable.Any is null ? null : RuleExpression.Parse(variable.Any)));
+                variable.Where is null ? null : RuleExpression.Of(cleaning.Condition(variable.Where)),
+                variable.Sum is null ? null : RuleExpression.Of(cleaning.Value(variable.Sum)),
+                variable.Any is null ? null : RuleExpression.Of(cleaning.Condition(variable.Any))));
         }
 
         _aggregateOf = _variables.Select(v => v.IsAggregate

@@ -22,7 +22,7 @@ internal sealed class OutlierChecks
                 _byRecord[rule.Record] = list = [];
             }
 
-            list.Add(new OutlierCheckState(rule));
+            list.Add(new OutlierCheckState(rule, pack.Rules.Expressions));
         }
     }
 
@@ -70,5 +70,5 @@ internal sealed class OutlierChecks
         }
     }
 
-    private static bool IsActive(RuleDefinition rule) => rule.Outlier is not null && rule.Severity != "off";
+    private static bool IsActive(RuleDefinition rule) => rule.Outlier is not null && rule.SeverityLevel != RuleSeverity.Off;
 }

@@ -44,13 +44,13 @@ public sealed class RecordCleaner
         {
             _place = place;
             _gazetteer = gazetteer;
-            _placeSeverity = step.Severity == "error" ? IssueSeverity.Error : IssueSeverity.Warning;
+            _placeSeverity = step.SeverityLevel == RuleSeverity.Error ? IssueSeverity.Error : IssueSeverity.Warning;
         }
 
         var definitions = catalogue.Columns.Where(c => string.Equals(c.Record, layout.Record.Name, StringComparison.OrdinalIgnoreCase)).ToList();
         DerivedColumns = DerivedColumnsOf(catalogue, layout.Record.Name);
         Values = new RowValues(layout.Columns.Select(c => new TableColumn(c.Name, c.Kind)).Concat(DerivedColumns));
-        _derived = definitions.Select(d => (d, d.IsFlag ? RuleExpression.Parse(d.Value) : RuleExpression.ParseValue(d.Value), d.Times is null ? -1 : Values.IndexOf(d.Times.Item))).ToArray();
+        _derived = definitions.Select(d => (d, RuleExpression.Of(d.IsFlag ? catalogue.Expressions.Condition(d.Value) : catalogue.Expressions.Value(d.Value)), d.Times is null ? -1 : Values.IndexOf(d.Times.Item))).ToArray();
     }
 
     /// <summary>The columns the pack's cleaning adds to <paramref name="record"/>, in order.</summary>

@@ -29,11 +29,14 @@ internal sealed class OutlierCheckState
     private readonly Random _sampler = new(20261128);
     private readonly Dictionary<GroupKey, (double Median, double Sigma, int Count)> _stats = [];
 
-    public OutlierCheckState(RuleDefinition rule)
+    /// <param name="rule">An outlier rule.</param>
+    /// <param name="expressions">Its catalogue's expressions, parsed when the pack loaded.</param>
+    public OutlierCheckState(RuleDefinition rule, CompiledExpressions expressions)
     {
+        ArgumentNullException.ThrowIfNull(expressions);
         Rule = rule ?? throw new ArgumentNullException(nameof(rule));
         _check = rule.Outlier ?? throw new ArgumentException("not an outlier rule", nameof(rule));
-        _value = RuleExpression.ParseValue(_check.Value);
+        _value = RuleExpression.Of(expressions.Value(_check.Value));
         Items = string.Join('+', _value.Items);
     }
 

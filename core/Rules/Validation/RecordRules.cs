@@ -21,11 +21,11 @@ public sealed class RecordRules
         _layout = layout ?? throw new ArgumentNullException(nameof(layout));
         _values = values ?? new RowValues(layout.Columns.Select(c => new TableColumn(c.Name, c.Kind)));
         _rules = (catalogue?.Rules ?? [])
-            .Where(r => r.Severity != "off" && r.Scope == "row" && r.Outlier is null && string.Equals(r.Record, layout.Record.Name, StringComparison.OrdinalIgnoreCase))
+            .Where(r => r.SeverityLevel != RuleSeverity.Off && r.ScopeKind == RuleScope.Row && r.Outlier is null && string.Equals(r.Record, layout.Record.Name, StringComparison.OrdinalIgnoreCase))
             .Select(r => new Compiled(
                 r,
-                r.When is null ? null : RuleExpression.Parse(r.When),
-                r.Check is null ? null : RuleExpression.Parse(r.Check),
+                r.When is null ? null : RuleExpression.Of(catalogue!.Expressions.Condition(r.When)),
+                r.Check is null ? null : RuleExpression.Of(catalogue!.Expressions.Condition(r.Check)),
                 Columns(r.Blank),
                 Columns(r.Answered),
                 r.Specify.Select(s => new SpecifyList(_values.IndexOf(s.Text), ListedAnswers(s))).Where(s => s.Text >= 0).ToArray(),
@@ -33,7 +33,7 @@ public sealed class RecordRules
             .ToList();
     }
 
-    public static IssueSeverity SeverityOf(RuleDefinition rule) => rule?.Severity == "warning" ? IssueSeverity.Warning : IssueSeverity.Error;
+    public static IssueSeverity SeverityOf(RuleDefinition rule) => rule?.SeverityLevel == RuleSeverity.Warning ? IssueSeverity.Warning : IssueSeverity.Error;
 
     /// <summary>
     /// Appends one issue per broken rule (per item for blank/answered rules). <paramref name="nulledCode"/> gives the

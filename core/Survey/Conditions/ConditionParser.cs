@@ -19,6 +19,7 @@ internal sealed class ConditionParser
     public static ConditionExpression Parse(string text, bool condition)
     {
         ArgumentNullException.ThrowIfNull(text);
+        ConditionParses.Parsed();
         var parser = new ConditionParser(text);
         var root = condition ? parser.ParseConditionAll() : parser.ParseValueAll();
         return new ConditionExpression(text, root, parser._items, condition);

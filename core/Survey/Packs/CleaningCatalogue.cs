@@ -1,5 +1,6 @@
 using Pipeline.Core.Conditions;
 using Pipeline.Core.Dictionary;
+using YamlDotNet.Serialization;
 
 namespace Pipeline.Core.Packs;
 
@@ -32,6 +33,10 @@ public sealed class CleaningCatalogue
 
     /// <summary>Case-level variables on the level-1 record, computed once the whole upload is read.</summary>
     public List<CaseVariable> CaseVariables { get; set; } = [];
+
+    /// <summary>The derived columns' and case variables' expressions, parsed once by <see cref="Check"/> when the pack loads.</summary>
+    [YamlIgnore]
+    public CompiledExpressions Expressions { get; } = new();
 
     /// <summary>The names cleaning adds to a record: its derived columns and, on the level-1 record, the case variables.</summary>
     public IEnumerable<string> AddedNames(DataDictionary dictionary, string record)
@@ -141,17 +146,17 @@ public sealed class CleaningCatalogue
         }
     }
 
-    private static void CheckExpression(string where, string? text, bool numeric, IReadOnlyCollection<string> known)
+    private void CheckExpression(string where, string? text, bool numeric, IReadOnlyCollection<string> known)
     {
         if (text is null)
         {
             return;
         }
 
-        RuleExpression parsed;
+        ConditionExpression parsed;
         try
         {
-            parsed = numeric ? RuleExpression.ParseValue(text) : RuleExpression.Parse(text);
+            parsed = numeric ? Expressions.Value(text) : Expressions.Condition(text);
         }
         catch (FormatException e)
         {
@@ -218,6 +223,10 @@ public sealed class GazetteerStep
 
     /// <summary>warning (default: the row is kept and flagged) or error (the case is rejected) for an unknown place.</summary>
     public string Severity { get; set; } = "warning";
+
+    /// <summary><see cref="Severity"/> as a rule severity: error when it says so, else warning.</summary>
+    [YamlIgnore]
+    public RuleSeverity SeverityLevel => Severity == "error" ? RuleSeverity.Error : RuleSeverity.Warning;
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Pipeline.Core.Conditions;
 using Pipeline.Core.Dictionary;
+using YamlDotNet.Serialization;
 
 namespace Pipeline.Core.Packs;
 
@@ -11,6 +12,10 @@ namespace Pipeline.Core.Packs;
 public sealed class RuleCatalogue
 {
     public List<RuleDefinition> Rules { get; set; } = [];
+
+    /// <summary>The rules' conditions and outlier values, parsed once by <see cref="Check"/> when the pack loads.</summary>
+    [YamlIgnore]
+    public CompiledExpressions Expressions { get; } = new();
 
     /// <summary>
     /// Checks every rule against the dictionary; throws <see cref="SurveyPackException"/> naming the rule and the problem.
@@ -45,7 +50,7 @@ public sealed class RuleCatalogue
                 throw new SurveyPackException($"{where}: scope '{rule.Scope}' must be row or case.");
             }
 
-            if (rule.Scope == "case" && dictionary.Levels[0].Records is [var main, ..] && !ReferenceEquals(main, record))
+            if (rule.ScopeKind == RuleScope.Case && dictionary.Levels[0].Records is [var main, ..] && !ReferenceEquals(main, record))
             {
                 throw new SurveyPackException($"{where}: a case rule is checked on the case's first record, {main.Name}; set 'record: {main.Name}'.");
             }
@@ -55,10 +60,10 @@ public sealed class RuleCatalogue
             var expressions = new[] { (rule.When, false), (rule.Check, false), (rule.Outlier?.Value, true) }.Where(e => e.Item1 is not null);
             foreach (var (expression, numeric) in expressions)
             {
-                RuleExpression parsed;
+                ConditionExpression parsed;
                 try
                 {
-                    parsed = numeric ? RuleExpression.ParseValue(expression!) : RuleExpression.Parse(expression!);
+                    parsed = numeric ? Expressions.Value(expression!) : Expressions.Condition(expression!);
                 }
                 catch (FormatException e)
                 {
@@ -78,12 +83,12 @@ public sealed class RuleCatalogue
                 throw new SurveyPackException($"{where}: '{pattern}' names no item of record {record.Name}.");
             }
 
-            if (rule.Scope == "case" && (rule.Check is null || rule.Blank.Count + rule.Answered.Count + rule.Specify.Count > 0 || rule.Outlier is not null))
+            if (rule.ScopeKind == RuleScope.Case && (rule.Check is null || rule.Blank.Count + rule.Answered.Count + rule.Specify.Count > 0 || rule.Outlier is not null))
             {
                 throw new SurveyPackException($"{where}: a case rule has 'check' (and optionally 'when'), nothing else.");
             }
 
-            if (rule.Outlier is not null && rule.Severity == "error")
+            if (rule.Outlier is not null && rule.SeverityLevel == RuleSeverity.Error)
             {
                 throw new SurveyPackException($"{where}: an outlier rule is a warning (or off): a value far from the others is a question for the field team, not proof of an error.");
             }
@@ -110,6 +115,21 @@ public sealed class RuleCatalogue
     }
 }
 
+/// <summary>A rule's severity: <c>error</c> rejects the row, <c>warning</c> flags it, <c>off</c> switches the rule off.</summary>
+public enum RuleSeverity
+{
+    Error,
+    Warning,
+    Off,
+}
+
+/// <summary>Where a rule is checked: on each row as it is read, or once per case after the whole upload.</summary>
+public enum RuleScope
+{
+    Row,
+    Case,
+}
+
 public sealed class RuleDefinition
 {
     /// <summary>Stable id, e.g. "skip.q12-members-skip-q13"; reports and tests refer to it.</summary>
@@ -119,6 +139,14 @@ public sealed class RuleDefinition
 
     /// <summary>error (default), warning or off.</summary>
     public string Severity { get; set; } = "error";
+
+    /// <summary><see cref="Severity"/> as checked at load (anything but warning or off is an error).</summary>
+    [YamlIgnore]
+    public RuleSeverity SeverityLevel => Severity switch { "warning" => RuleSeverity.Warning, "off" => RuleSeverity.Off, _ => RuleSeverity.Error };
+
+    /// <summary><see cref="Scope"/> as checked at load.</summary>
+    [YamlIgnore]
+    public RuleScope ScopeKind => Scope == "case" ? RuleScope.Case : RuleScope.Row;
 
     public string Record { get; set; } = string.Empty;
 
