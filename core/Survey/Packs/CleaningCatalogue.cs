@@ -49,10 +49,14 @@ public sealed class CleaningCatalogue
     public static bool IsMain(DataDictionary dictionary, string record) =>
         string.Equals(dictionary.Levels[0].Records[0].Name, record, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Checks every step against the dictionary; throws <see cref="SurveyPackException"/> naming the step and the problem.</summary>
-    public void Check(DataDictionary dictionary, string path)
+    /// <summary>
+    /// Checks every step against the dictionary and parses its expressions into <see cref="Expressions"/>; throws
+    /// <see cref="SurveyPackException"/> naming the step, its line (from <paramref name="lines"/>, when read from a file) and the problem.
+    /// </summary>
+    public void Check(DataDictionary dictionary, string path, YamlLines? lines = null)
     {
         ArgumentNullException.ThrowIfNull(dictionary);
+        lines ??= YamlLines.None;
         var main = dictionary.Levels[0].Records[0];
         var ids = dictionary.Levels.SelectMany(l => l.IdItems).Select(i => i.Name).ToList();
         var names = new HashSet<string>(dictionary.Records.SelectMany(r => r.Items).Select(i => i.Name).Concat(ids), StringComparer.OrdinalIgnoreCase);
@@ -71,9 +75,10 @@ public sealed class CleaningCatalogue
             }
         }
 
-        foreach (var column in Columns)
+        for (var index = 0; index < Columns.Count; index++)
         {
-            var where = $"{path}: column '{column.Name}'";
+            var column = Columns[index];
+            var where = $"{YamlLines.Where(path, lines.Line("columns", index))}: column '{column.Name}'";
             var record = dictionary.FindRecord(column.Record) ?? throw new SurveyPackException($"{where}: record '{column.Record}' is not in the dictionary.");
             if (names.Contains(column.Name) || !column.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
             {
@@ -97,9 +102,10 @@ public sealed class CleaningCatalogue
         }
 
         var caseNames = ItemsOf(main).ToList();
-        foreach (var variable in CaseVariables)
+        for (var index = 0; index < CaseVariables.Count; index++)
         {
-            var where = $"{path}: case variable '{variable.Name}'";
+            var variable = CaseVariables[index];
+            var where = $"{YamlLines.Where(path, lines.Line("caseVariables", index))}: case variable '{variable.Name}'";
             if (names.Contains(variable.Name) || caseNames.Contains(variable.Name, StringComparer.OrdinalIgnoreCase))
             {
                 throw new SurveyPackException($"{where}: the name is already used.");

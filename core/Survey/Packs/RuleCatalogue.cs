@@ -20,18 +20,22 @@ public sealed class RuleCatalogue
     /// <summary>
     /// Checks every rule against the dictionary; throws <see cref="SurveyPackException"/> naming the rule and the problem.
     /// <paramref name="extraNames"/> gives, per record, the names cleaning adds (derived columns; case variables on the
-    /// level-1 record), which rules may read too.
+    /// level-1 record), which rules may read too. <paramref name="lines"/> says where the rules are in the file, so
+    /// messages give the line (null when not read from a file). The conditions are parsed once, here, into
+    /// <see cref="Expressions"/>.
     /// </summary>
-    public void Check(DataDictionary dictionary, string path, Func<string, IEnumerable<string>>? extraNames = null)
+    public void Check(DataDictionary dictionary, string path, Func<string, IEnumerable<string>>? extraNames = null, YamlLines? lines = null)
     {
         ArgumentNullException.ThrowIfNull(dictionary);
+        lines ??= YamlLines.None;
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var rule in Rules)
+        for (var index = 0; index < Rules.Count; index++)
         {
-            var where = $"{path}: rule '{rule.Id}'";
+            var rule = Rules[index];
+            var where = $"{YamlLines.Where(path, lines.Line("rules", index))}: rule '{rule.Id}'";
             if (string.IsNullOrWhiteSpace(rule.Id) || !ids.Add(rule.Id))
             {
-                throw new SurveyPackException($"{path}: rule id '{rule.Id}' is missing or used twice.");
+                throw new SurveyPackException($"{YamlLines.Where(path, lines.Line("rules", index))}: rule id '{rule.Id}' is missing or used twice.");
             }
 
             if (rule.Severity is not ("error" or "warning" or "off"))
@@ -57,9 +61,10 @@ public sealed class RuleCatalogue
 
             var names = record.Items.Select(i => i.Name).Concat(dictionary.Levels.SelectMany(l => l.IdItems).Select(i => i.Name))
                 .Concat(extraNames?.Invoke(record.Name) ?? []).ToList();
-            var expressions = new[] { (rule.When, false), (rule.Check, false), (rule.Outlier?.Value, true) }.Where(e => e.Item1 is not null);
-            foreach (var (expression, numeric) in expressions)
+            var expressions = new[] { (rule.When, false, "when"), (rule.Check, false, "check"), (rule.Outlier?.Value, true, "outlier") }.Where(e => e.Item1 is not null);
+            foreach (var (expression, numeric, key) in expressions)
             {
+                var at = $"{YamlLines.Where(path, lines.Line("rules", index, key))}: rule '{rule.Id}'";
                 ConditionExpression parsed;
                 try
                 {
@@ -67,12 +72,12 @@ public sealed class RuleCatalogue
                 }
                 catch (FormatException e)
                 {
-                    throw new SurveyPackException($"{where}: {e.Message}", e);
+                    throw new SurveyPackException($"{at}: {e.Message}", e);
                 }
 
                 foreach (var item in parsed.Items.Where(i => !names.Contains(i, StringComparer.OrdinalIgnoreCase)))
                 {
-                    throw new SurveyPackException($"{where}: item '{item}' is not in record {record.Name}.");
+                    throw new SurveyPackException($"{at}: item '{item}' is not in record {record.Name}.");
                 }
             }
 

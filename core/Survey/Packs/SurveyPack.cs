@@ -132,7 +132,7 @@ public sealed class SurveyPack
         {
             var cleaningPath = Resolve(folder, manifest.Cleaning, manifestPath, "cleaning");
             cleaning = await ReadYamlAsync<CleaningCatalogue>(cleaningPath, cancellationToken).ConfigureAwait(false);
-            cleaning.Check(dictionary, cleaningPath);
+            cleaning.Check(dictionary, cleaningPath, YamlLines.Of(await File.ReadAllTextAsync(cleaningPath, cancellationToken).ConfigureAwait(false)));
             if (cleaning.Gazetteer is { } step)
             {
                 gazetteer = await Gazetteer.LoadAsync(Resolve(folder, step.File, cleaningPath, "gazetteer.file"), cancellationToken).ConfigureAwait(false);
@@ -147,7 +147,7 @@ public sealed class SurveyPack
         {
             var rulesPath = Resolve(folder, manifest.Rules, manifestPath, "rules");
             rules = await ReadYamlAsync<RuleCatalogue>(rulesPath, cancellationToken).ConfigureAwait(false);
-            rules.Check(dictionary, rulesPath, record => cleaning.AddedNames(dictionary, record));
+            rules.Check(dictionary, rulesPath, record => cleaning.AddedNames(dictionary, record), YamlLines.Of(await File.ReadAllTextAsync(rulesPath, cancellationToken).ConfigureAwait(false)));
         }
 
         var hash = await HashFolderAsync(folder, cancellationToken).ConfigureAwait(false);

@@ -78,7 +78,19 @@ public sealed class PackRulesTests
 
         var e = await Assert.ThrowsAsync<SurveyPackException>(() => SurveyPack.LoadAsync(folder));
 
-        Assert.Contains("rules.yaml: rule 'bad': item 'NO_SUCH_ITEM' is not in record PARTICIPANT_REC", e.Message, StringComparison.Ordinal);
+        Assert.Contains("rules.yaml, line 5: rule 'bad': item 'NO_SUCH_ITEM' is not in record PARTICIPANT_REC", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rules_ConditionThatDoesNotParse_FailsToLoadNamingLineAndCharacter()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"pack-{Guid.NewGuid():N}");
+        CopyFolder(RepoPaths.PeruPack, folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "rules.yaml"), "rules:\n  - id: ok\n    record: PARTICIPANT_REC\n    check: B2_AGE >= 0\n  - id: bad\n    description: x\n    record: PARTICIPANT_REC\n    when: B2_AGE > 10\n    check: Q12_MEMBER != blank\n");
+
+        var e = await Assert.ThrowsAsync<SurveyPackException>(() => SurveyPack.LoadAsync(folder));
+
+        Assert.Contains("rules.yaml, line 9: rule 'bad': in 'Q12_MEMBER != blank' at character 15: expected a value; to test for a blank write 'is not blank', found 'blank'.", e.Message, StringComparison.Ordinal);
     }
 
     private static async Task<List<RowIssue>> ValidateAsync(params (string Item, string Value)[] overrides)

@@ -1,0 +1,54 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Pipeline.Core.Packs;
+
+/// <summary>
+/// Where the entries of a pack's YAML file are (1-based lines), so that a check after deserialising (an unknown item,
+/// an expression that does not parse) can name the line to fix.
+/// </summary>
+public sealed class YamlLines
+{
+    private readonly YamlMappingNode? _root;
+
+    private YamlLines(YamlMappingNode? root) => _root = root;
+
+    /// <summary>No positions known (a catalogue built in code): every <see cref="Line"/> is null.</summary>
+    public static YamlLines None { get; } = new(null);
+
+    /// <summary>Reads <paramref name="yaml"/>'s structure; a text that does not parse gives <see cref="None"/> (its deserialisation fails with its own position).</summary>
+    public static YamlLines Of(string yaml)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            return new YamlLines(stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null);
+        }
+        catch (YamlException)
+        {
+            return None;
+        }
+    }
+
+    /// <summary>
+    /// The line of entry <paramref name="index"/> of the top-level list <paramref name="list"/> (e.g. rules[3]), or of
+    /// its value under <paramref name="key"/> when it has one; null when unknown.
+    /// </summary>
+    public long? Line(string list, int index, string? key = null)
+    {
+        if (_root is null || !_root.Children.TryGetValue(new YamlScalarNode(list), out var node) || node is not YamlSequenceNode sequence || index < 0 || index >= sequence.Children.Count)
+        {
+            return null;
+        }
+
+        var entry = sequence.Children[index];
+        return key is not null && entry is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value)
+            ? value.Start.Line
+            : entry.Start.Line;
+    }
+
+    /// <summary>"path, line n" when the line is known, else "path".</summary>
+    public static string Where(string path, long? line) => line is { } n ? $"{path}, line {n}" : path;
+}
