@@ -112,9 +112,9 @@ internal sealed class OutlierCheckState
             return null;
         }
 
-        var typical = _check.Scale == "log" ? Math.Exp(stats.Median) : stats.Median;
+        var typical = _check.ScaleKind == OutlierScale.Log ? Math.Exp(stats.Median) : stats.Median;
         var group = _check.By.Count == 0 ? "all rows" : string.Join(", ", _check.By.Select(b => $"{b}={Format(values.Value(row, b))}"));
-        return string.Create(CultureInfo.InvariantCulture, $"{_check.Value} = {Format(_value.Compute(values, row))} is far from the median {typical:0.###} of its group ({group}; {stats.Count} values): robust z = {z:0.0}, threshold {_check.Threshold}{(_check.Scale == "log" ? " on the log scale" : string.Empty)}. Check it with the field team. {Rule.Description}");
+        return string.Create(CultureInfo.InvariantCulture, $"{_check.Value} = {Format(_value.Compute(values, row))} is far from the median {typical:0.###} of its group ({group}; {stats.Count} values): robust z = {z:0.0}, threshold {_check.Threshold}{(_check.ScaleKind == OutlierScale.Log ? " on the log scale" : string.Empty)}. Check it with the field team. {Rule.Description}");
     }
 
     /// <summary>The checked value, for the issue's value column.</summary>
@@ -124,7 +124,7 @@ internal sealed class OutlierCheckState
     {
         var v = _value.Compute(values, cells);
         return v is not { } x || !double.IsFinite(x) ? null
-            : _check.Scale == "log" ? (x > 0 ? Math.Log(x) : null)
+            : _check.ScaleKind == OutlierScale.Log ? (x > 0 ? Math.Log(x) : null)
             : x;
     }
 

@@ -135,6 +135,13 @@ public enum RuleScope
     Case,
 }
 
+/// <summary>The scale an outlier rule compares values on.</summary>
+public enum OutlierScale
+{
+    Linear,
+    Log,
+}
+
 public sealed class RuleDefinition
 {
     /// <summary>Stable id, e.g. "skip.q12-members-skip-q13"; reports and tests refer to it.</summary>
@@ -217,6 +224,10 @@ public sealed class OutlierCheck
 
     /// <summary>linear (default) or log (for skewed positive values such as yields and incomes; values ≤ 0 are skipped).</summary>
     public string Scale { get; set; } = "linear";
+
+    /// <summary><see cref="Scale"/> as checked at load.</summary>
+    [YamlIgnore]
+    public OutlierScale ScaleKind => Scale == "log" ? OutlierScale.Log : OutlierScale.Linear;
 
     /// <summary>Robust z-score above which a value is flagged. Default 3.5 (Iglewicz and Hoaglin).</summary>
     public double Threshold { get; set; } = 3.5;
