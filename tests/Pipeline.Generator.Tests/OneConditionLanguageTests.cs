@@ -1,5 +1,5 @@
-using Pipeline.Core.Lake;
-using Pipeline.Core.Validation;
+using Pipeline.Core.Conditions;
+using Pipeline.Core.Values;
 using Pipeline.Generator.Cases;
 using Pipeline.Generator.Spec;
 
