@@ -113,6 +113,20 @@ internal sealed class FindingsComputation
 
     private sealed record IndicatorPlan(IndicatorDefinition Indicator, int Item, (int Index, HashSet<long> In)[] Universe, Cell All, (int Index, Dictionary<long, Cell> Cells)[] Breakdowns);
 
+    /// <summary>True when <paramref name="value"/> equals one of the excluded codes; a loop, no delegate per value.</summary>
+    private static bool IsExcluded(IReadOnlyList<long> codes, double value)
+    {
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (codes[i] == value)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// y of a case in the indicator's denominator (1 or 0 for a proportion, the item's value for a mean or a total), or
     /// null when the case is not in the denominator: outside the universe, blank without <c>blankAs</c>, or an excluded code.
@@ -136,7 +150,7 @@ internal sealed class FindingsComputation
                 : null;
         }
 
-        return (values.Number(index) ?? indicator.BlankAs) is { } value && !indicator.ExcludeFromDenominator.Exists(code => code == value)
+        return (values.Number(index) ?? indicator.BlankAs) is { } value && !IsExcluded(indicator.ExcludeFromDenominator, value)
             ? value
             : null;
     }

@@ -12,7 +12,7 @@ namespace Pipeline.Core.Ingest;
 /// </summary>
 internal sealed class CaseVariables
 {
-    private readonly List<CaseVariable> _variables;
+    private readonly IReadOnlyList<CaseVariable> _variables;
     private readonly IReadOnlyList<TableColumn> _columns;
     private readonly (RuleExpression? Value, (RuleExpression When, RuleExpression Value)[] Cases)[] _computed;
     private readonly Dictionary<string, List<Aggregate>> _aggregatesByRecord = new(StringComparer.OrdinalIgnoreCase);

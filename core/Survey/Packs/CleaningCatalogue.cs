@@ -20,19 +20,19 @@ public sealed class CleaningCatalogue
     /// <summary>The level-1 column with the case's stratum id from the design (null when no stratum matches).</summary>
     public const string StratumColumn = "_stratum";
 
-    public TextCleaning Text { get; set; } = new();
+    public TextCleaning Text { get; init; } = new();
 
     /// <summary>Numeric codes that mean "no value" for some items: set to null, reason kept.</summary>
-    public List<SpecialCodes> SpecialCodes { get; set; } = [];
+    public IReadOnlyList<SpecialCodes> SpecialCodes { get; init; } = [];
 
     /// <summary>New columns computed from each row: unit conversions to hectares and kilograms, flags.</summary>
-    public List<DerivedColumn> Columns { get; set; } = [];
+    public IReadOnlyList<DerivedColumn> Columns { get; init; } = [];
 
     /// <summary>Place names matched to the pack's gazetteer.</summary>
-    public GazetteerStep? Gazetteer { get; set; }
+    public GazetteerStep? Gazetteer { get; init; }
 
     /// <summary>Case-level variables on the level-1 record, computed once the whole upload is read.</summary>
-    public List<CaseVariable> CaseVariables { get; set; } = [];
+    public IReadOnlyList<CaseVariable> CaseVariables { get; init; } = [];
 
     /// <summary>The derived columns' and case variables' expressions, parsed once by <see cref="Check"/> when the pack loads.</summary>
     [YamlIgnore]
@@ -179,56 +179,56 @@ public sealed class CleaningCatalogue
 public sealed class TextCleaning
 {
     /// <summary>Trim, collapse runs of white space to one space, Unicode NFC, on every alpha item. Default true.</summary>
-    public bool Normalise { get; set; } = true;
+    public bool Normalise { get; init; } = true;
 }
 
 /// <summary>Codes of some numeric items that mean "no value" (e.g. 99999 don't know in a quantity).</summary>
 public sealed class SpecialCodes
 {
     /// <summary>Item names or prefixes ending in '*'.</summary>
-    public List<string> Items { get; set; } = [];
+    public IReadOnlyList<string> Items { get; init; } = [];
 
     /// <summary>Code → reason, e.g. {99999: dont-know}.</summary>
-    public Dictionary<long, string> Codes { get; set; } = [];
+    public IReadOnlyDictionary<long, string> Codes { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<long, string>.Empty;
 }
 
 /// <summary>A new column of a record, computed from the row: a unit conversion or a flag.</summary>
 public sealed class DerivedColumn
 {
-    public string Name { get; set; } = string.Empty;
+    public string Name { get; init; } = string.Empty;
 
-    public string Record { get; set; } = string.Empty;
+    public string Record { get; init; } = string.Empty;
 
-    public string Label { get; set; } = string.Empty;
+    public string Label { get; init; } = string.Empty;
 
     /// <summary>A numeric expression (or, when <see cref="IsFlag"/>, a condition giving 1, 0 or null).</summary>
-    public string Value { get; set; } = string.Empty;
+    public string Value { get; init; } = string.Empty;
 
     /// <summary>When true, <see cref="Value"/> is a condition and the column holds 1 (true), 0 (false) or null (unknown).</summary>
-    public bool IsFlag { get; set; }
+    public bool IsFlag { get; init; }
 
     /// <summary>Optional: multiply the value by a factor looked up by the code of an item (a unit).</summary>
-    public UnitFactors? Times { get; set; }
+    public UnitFactors? Times { get; init; }
 }
 
 /// <summary>Conversion factors per unit code, e.g. area units to hectares.</summary>
 public sealed class UnitFactors
 {
-    public string Item { get; set; } = string.Empty;
+    public string Item { get; init; } = string.Empty;
 
-    public Dictionary<long, double> Factors { get; set; } = [];
+    public IReadOnlyDictionary<long, double> Factors { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<long, double>.Empty;
 }
 
 public sealed class GazetteerStep
 {
     /// <summary>The free-text place item, e.g. A4_LOCALITY.</summary>
-    public string Item { get; set; } = string.Empty;
+    public string Item { get; init; } = string.Empty;
 
     /// <summary>A CSV file in the pack with a <c>name</c> column: the places' official spellings.</summary>
-    public string File { get; set; } = string.Empty;
+    public string File { get; init; } = string.Empty;
 
     /// <summary>warning (default: the row is kept and flagged) or error (the case is rejected) for an unknown place.</summary>
-    public string Severity { get; set; } = "warning";
+    public string Severity { get; init; } = "warning";
 
     /// <summary><see cref="Severity"/> as a rule severity: error when it says so, else warning.</summary>
     [YamlIgnore]
@@ -242,35 +242,35 @@ public sealed class GazetteerStep
 /// </summary>
 public sealed class CaseVariable
 {
-    public string Name { get; set; } = string.Empty;
+    public string Name { get; init; } = string.Empty;
 
-    public string Label { get; set; } = string.Empty;
+    public string Label { get; init; } = string.Empty;
 
-    public string? From { get; set; }
+    public string? From { get; init; }
 
-    public string? Where { get; set; }
+    public string? Where { get; init; }
 
     /// <summary>Sum of this expression over the roster rows; null when no row matches.</summary>
-    public string? Sum { get; set; }
+    public string? Sum { get; init; }
 
     /// <summary>Number of matching roster rows (0 when none).</summary>
-    public bool Count { get; set; }
+    public bool Count { get; init; }
 
     /// <summary>1 when some matching roster row satisfies this condition, else 0.</summary>
-    public string? Any { get; set; }
+    public string? Any { get; init; }
 
-    public string? Value { get; set; }
+    public string? Value { get; init; }
 
-    public List<CaseValue> Cases { get; set; } = [];
+    public IReadOnlyList<CaseValue> Cases { get; init; } = [];
 
     /// <summary>
     /// integer or real: the column's type. Default: integer for count, any and cases whose values are whole numbers,
     /// real otherwise. A real value stored in an integer column is rounded to the nearest whole number.
     /// </summary>
-    public string? Type { get; set; }
+    public string? Type { get; init; }
 
     /// <summary>Value labels, for the labels table and Power BI.</summary>
-    public Dictionary<long, string> Labels { get; set; } = [];
+    public IReadOnlyDictionary<long, string> Labels { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<long, string>.Empty;
 
     public bool IsAggregate => From is not null;
 }
@@ -278,7 +278,7 @@ public sealed class CaseVariable
 /// <summary>One branch of a case variable's <c>cases</c>: when the condition holds, the value (a number or an expression).</summary>
 public sealed class CaseValue
 {
-    public string When { get; set; } = string.Empty;
+    public string When { get; init; } = string.Empty;
 
-    public string Value { get; set; } = string.Empty;
+    public string Value { get; init; } = string.Empty;
 }

@@ -6,9 +6,9 @@ namespace Pipeline.Core.Packs;
 /// <summary>The indicator catalogue of a survey pack (<c>indicators.yaml</c>): what to estimate, for whom, broken down by what.</summary>
 public sealed class IndicatorCatalogue
 {
-    public List<BreakdownDefinition> Breakdowns { get; set; } = [];
+    public IReadOnlyList<BreakdownDefinition> Breakdowns { get; init; } = [];
 
-    public List<IndicatorDefinition> Indicators { get; set; } = [];
+    public IReadOnlyList<IndicatorDefinition> Indicators { get; init; } = [];
 
     /// <summary>
     /// Checks every name against the dictionary, and the columns cleaning adds to each record (<paramref name="addedNames"/>:
@@ -110,11 +110,11 @@ public sealed class IndicatorCatalogue
 /// <summary>A breakdown: one cell per code of <see cref="Item"/> (labels from its value set).</summary>
 public sealed class BreakdownDefinition
 {
-    public string Id { get; set; } = string.Empty;
+    public string Id { get; init; } = string.Empty;
 
-    public string Label { get; set; } = string.Empty;
+    public string Label { get; init; } = string.Empty;
 
-    public string Item { get; set; } = string.Empty;
+    public string Item { get; init; } = string.Empty;
 }
 
 /// <summary>
@@ -124,22 +124,22 @@ public sealed class BreakdownDefinition
 /// </summary>
 public sealed class IndicatorDefinition
 {
-    public string Id { get; set; } = string.Empty;
+    public string Id { get; init; } = string.Empty;
 
-    public string Title { get; set; } = string.Empty;
+    public string Title { get; init; } = string.Empty;
 
     /// <summary>Questionnaire reference, e.g. "Q12".</summary>
-    public string Question { get; set; } = string.Empty;
+    public string Question { get; init; } = string.Empty;
 
-    public string Record { get; set; } = string.Empty;
+    public string Record { get; init; } = string.Empty;
 
-    public string Item { get; set; } = string.Empty;
+    public string Item { get; init; } = string.Empty;
 
     /// <summary>
     /// What is estimated: "proportion" (the default, so catalogues written before means and totals stay valid), "mean" or
     /// "total". Checked by <see cref="IndicatorCatalogue.Check"/>; read it parsed as <see cref="Kind"/>.
     /// </summary>
-    public string Statistic { get; set; } = "proportion";
+    public string Statistic { get; init; } = "proportion";
 
     /// <summary><see cref="Statistic"/> parsed. Throws for a value <see cref="IndicatorCatalogue.Check"/> would reject.</summary>
     [YamlIgnore]
@@ -148,17 +148,17 @@ public sealed class IndicatorDefinition
         : throw new InvalidOperationException($"Indicator '{Id}': statistic '{Statistic}' is not {string.Join(", ", IndicatorStatistics.Names)}.");
 
     /// <summary>Codes that count as the outcome (numerator). Proportions only.</summary>
-    public List<long> Outcome { get; set; } = [];
+    public IReadOnlyList<long> Outcome { get; init; } = [];
 
     /// <summary>An inclusive range [from, to] of codes that also count as the outcome (e.g. ages 20 to 39).</summary>
-    public List<long> OutcomeRange { get; set; } = [];
+    public IReadOnlyList<long> OutcomeRange { get; init; } = [];
 
     /// <summary>
     /// The code a blank answer stands for, for cases in the universe: 0 for a multiple-choice option item, where blank
     /// means "not marked"; for a mean or a total, the value a blank stands for (e.g. 0 hectares). Without it, blank
     /// answers are left out of the denominator.
     /// </summary>
-    public long? BlankAs { get; set; }
+    public long? BlankAs { get; init; }
 
     /// <summary>True when <paramref name="code"/> counts as the outcome.</summary>
     public bool IsOutcome(long code) => Outcome.Contains(code) || (OutcomeRange.Count == 2 && code >= OutcomeRange[0] && code <= OutcomeRange[1]);
@@ -167,33 +167,33 @@ public sealed class IndicatorDefinition
     /// Codes left out of the denominator, e.g. 99 "don't know" (for a mean or a total, values equal to one of these codes,
     /// e.g. 99999). Blank (not applicable) answers are always left out.
     /// </summary>
-    public List<long> ExcludeFromDenominator { get; set; } = [];
+    public IReadOnlyList<long> ExcludeFromDenominator { get; init; } = [];
 
     /// <summary>Conditions (all must hold) that put a case in the indicator's universe; empty means every case.</summary>
-    public List<UniverseCondition> Universe { get; set; } = [];
+    public IReadOnlyList<UniverseCondition> Universe { get; init; } = [];
 
     /// <summary>Breakdown ids; every indicator also gets the "all" cell.</summary>
-    public List<string> Breakdowns { get; set; } = [];
+    public IReadOnlyList<string> Breakdowns { get; init; } = [];
 
     /// <summary>Where the report prints it, e.g. "Figure 9".</summary>
-    public string Reference { get; set; } = string.Empty;
+    public string Reference { get; init; } = string.Empty;
 
     /// <summary>
     /// Published values by cell key ("all", "alliance=1", ...): proportions from 0 to 1, means and totals in the item's
     /// unit. Each one gets a row of the run's comparison table.
     /// </summary>
-    public Dictionary<string, double> Published { get; set; } = [];
+    public IReadOnlyDictionary<string, double> Published { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, double>.Empty;
 
     /// <summary>
     /// External benchmarks the report sets beside the figure, by source then cell, e.g. {"ENA 2019": {all: 0.35}}. They
     /// appear in the comparison table with their source, next to the recomputed estimate.
     /// </summary>
-    public Dictionary<string, Dictionary<string, double>> Benchmarks { get; set; } = [];
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Benchmarks { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>.Empty;
 }
 
 public sealed class UniverseCondition
 {
-    public string Item { get; set; } = string.Empty;
+    public string Item { get; init; } = string.Empty;
 
-    public List<long> In { get; set; } = [];
+    public IReadOnlyList<long> In { get; init; } = [];
 }

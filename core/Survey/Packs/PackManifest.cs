@@ -4,47 +4,47 @@ namespace Pipeline.Core.Packs;
 public sealed class PackManifest
 {
     /// <summary>Short id, also the first folder of an upload's path (<c>incoming/&lt;id&gt;/...</c>).</summary>
-    public string Id { get; set; } = string.Empty;
+    public string Id { get; init; } = string.Empty;
 
-    public string Title { get; set; } = string.Empty;
+    public string Title { get; init; } = string.Empty;
 
     /// <summary>The CSPro dictionary (.dcf) the exports are checked against.</summary>
-    public string Dictionary { get; set; } = string.Empty;
+    public string Dictionary { get; init; } = string.Empty;
 
-    public DesignManifest Design { get; set; } = new();
+    public DesignManifest Design { get; init; } = new();
 
-    public PersonalDataManifest PersonalData { get; set; } = new();
+    public PersonalDataManifest PersonalData { get; init; } = new();
 
     /// <summary>The indicator catalogue (YAML).</summary>
-    public string Indicators { get; set; } = string.Empty;
+    public string Indicators { get; init; } = string.Empty;
 
     /// <summary>The rule catalogue (YAML): skip patterns and consistency checks. Optional.</summary>
-    public string? Rules { get; set; }
+    public string? Rules { get; init; }
 
     /// <summary>The cleaning steps file (e.g. cleaning.yaml); optional: without it, only text normalisation and the dictionary's special values apply.</summary>
-    public string? Cleaning { get; set; }
+    public string? Cleaning { get; init; }
 
     /// <summary>What the per-upload quality report tabulates (enumerator item, interview times, don't-know codes).</summary>
-    public QualityManifest Quality { get; set; } = new();
+    public QualityManifest Quality { get; init; } = new();
 }
 
 public sealed class DesignManifest
 {
     /// <summary>CSV with one row per stratum: <c>stratum_id</c>, one column per stratum item, <c>label</c>, <c>universe</c>, <c>planned_sample</c>.</summary>
-    public string Strata { get; set; } = string.Empty;
+    public string Strata { get; init; } = string.Empty;
 
     /// <summary>Dictionary items whose codes together identify a case's stratum.</summary>
-    public List<string> StratumItems { get; set; } = [];
+    public IReadOnlyList<string> StratumItems { get; init; } = [];
 
     /// <summary>Cells with fewer respondents than this are flagged <c>small-cell</c>. Default 30.</summary>
-    public int SmallCellThreshold { get; set; } = 30;
+    public int SmallCellThreshold { get; init; } = 30;
 }
 
 public sealed class PersonalDataManifest
 {
     /// <summary>Items removed before anything reaches the curated lake (names, coordinates).</summary>
-    public List<string> Drop { get; set; } = [];
+    public IReadOnlyList<string> Drop { get; init; } = [];
 
     /// <summary>Items replaced by a keyed pseudonym (HMAC-SHA256) so that, e.g., a surveyor keeps a stable id.</summary>
-    public List<string> Pseudonymise { get; set; } = [];
+    public IReadOnlyList<string> Pseudonymise { get; init; } = [];
 }

@@ -4,14 +4,14 @@ namespace Pipeline.Core.Packs;
 public sealed class QualityManifest
 {
     /// <summary>The item naming the surveyor (pseudonymised in the lake); enables the enumerator table.</summary>
-    public string? EnumeratorItem { get; set; }
+    public string? EnumeratorItem { get; init; }
 
     /// <summary>Start and end time items (HHMM) of the interview, for durations.</summary>
-    public List<string> DurationItems { get; set; } = [];
+    public IReadOnlyList<string> DurationItems { get; init; } = [];
 
     /// <summary>Codes that mean "don't know / no response", for the share of don't-know answers. Default [99].</summary>
-    public List<long> DontKnowCodes { get; set; } = [99];
+    public IReadOnlyList<long> DontKnowCodes { get; init; } = [99];
 
     /// <summary>Marginals are shown for items whose value set lists at most this many single codes (no ranges). Default 12.</summary>
-    public int MaxMarginalCodes { get; set; } = 12;
+    public int MaxMarginalCodes { get; init; } = 12;
 }

@@ -11,7 +11,7 @@ namespace Pipeline.Core.Packs;
 /// </summary>
 public sealed class RuleCatalogue
 {
-    public List<RuleDefinition> Rules { get; set; } = [];
+    public IReadOnlyList<RuleDefinition> Rules { get; init; } = [];
 
     /// <summary>The rules' conditions and outlier values, parsed once by <see cref="Check"/> when the pack loads.</summary>
     [YamlIgnore]
@@ -145,12 +145,12 @@ public enum OutlierScale
 public sealed class RuleDefinition
 {
     /// <summary>Stable id, e.g. "skip.q12-members-skip-q13"; reports and tests refer to it.</summary>
-    public string Id { get; set; } = string.Empty;
+    public string Id { get; init; } = string.Empty;
 
-    public string Description { get; set; } = string.Empty;
+    public string Description { get; init; } = string.Empty;
 
     /// <summary>error (default), warning or off.</summary>
-    public string Severity { get; set; } = "error";
+    public string Severity { get; init; } = "error";
 
     /// <summary><see cref="Severity"/> as checked at load (anything but warning or off is an error).</summary>
     [YamlIgnore]
@@ -160,51 +160,51 @@ public sealed class RuleDefinition
     [YamlIgnore]
     public RuleScope ScopeKind => Scope == "case" ? RuleScope.Case : RuleScope.Row;
 
-    public string Record { get; set; } = string.Empty;
+    public string Record { get; init; } = string.Empty;
 
     /// <summary>Optional condition; the rule applies only to rows where it is true.</summary>
-    public string? When { get; set; }
+    public string? When { get; init; }
 
     /// <summary>Items (or prefixes with '*') that must be blank when the rule applies: skipped questions.</summary>
-    public List<string> Blank { get; set; } = [];
+    public IReadOnlyList<string> Blank { get; init; } = [];
 
     /// <summary>Items that must be answered when the rule applies.</summary>
-    public List<string> Answered { get; set; } = [];
+    public IReadOnlyList<string> Answered { get; init; } = [];
 
     /// <summary>Optional condition that must hold when the rule applies.</summary>
-    public string? Check { get; set; }
+    public string? Check { get; init; }
 
     /// <summary>
     /// <c>row</c> (default): checked on each row of <see cref="Record"/> as it is read. <c>case</c>: checked once per case
     /// after the whole upload is read, on the case's level-1 record, which then also has the case variables of
     /// <c>cleaning.yaml</c> (counts and sums over the rosters): skips that empty a roster, cross-record checks.
     /// </summary>
-    public string Scope { get; set; } = "row";
+    public string Scope { get; init; } = "row";
 
     /// <summary>"Other (specify)" texts that name an answer the question already lists, so the answer should be recoded.</summary>
-    public List<SpecifyCheck> Specify { get; set; } = [];
+    public IReadOnlyList<SpecifyCheck> Specify { get; init; } = [];
 
     /// <summary>A robust outlier check (median and MAD per group) over the upload's rows of <see cref="Record"/>.</summary>
-    public OutlierCheck? Outlier { get; set; }
+    public OutlierCheck? Outlier { get; init; }
 }
 
 /// <summary>One "other (specify)" text item and the answers its question lists.</summary>
 public sealed class SpecifyCheck
 {
     /// <summary>The text item, e.g. Q4_CROP_OTH.</summary>
-    public string Text { get; set; } = string.Empty;
+    public string Text { get; init; } = string.Empty;
 
     /// <summary>
     /// Where the listed answers are: one item (the labels of its value set, except <see cref="IgnoreCodes"/>), or a
     /// pattern such as Q24_* for a multiple-choice question (the label of each option item).
     /// </summary>
-    public string Listed { get; set; } = string.Empty;
+    public string Listed { get; init; } = string.Empty;
 
     /// <summary>The "other" option item of a multiple-choice question, left out of the listed answers.</summary>
-    public string? Other { get; set; }
+    public string? Other { get; init; }
 
     /// <summary>Codes whose labels are not answers to recode to, e.g. 88 "other" and 99 "don't know".</summary>
-    public List<long> IgnoreCodes { get; set; } = [];
+    public IReadOnlyList<long> IgnoreCodes { get; init; } = [];
 }
 
 /// <summary>
@@ -217,21 +217,21 @@ public sealed class OutlierCheck
     public const int MaxBy = 4;
 
     /// <summary>The value checked: an item, a derived column or an expression, e.g. Q4_2_PROD_KG / Q4_1_AREA_HA.</summary>
-    public string Value { get; set; } = string.Empty;
+    public string Value { get; init; } = string.Empty;
 
     /// <summary>Items whose values make the groups, e.g. [Q4_CROP, REGION]; empty: one group.</summary>
-    public List<string> By { get; set; } = [];
+    public IReadOnlyList<string> By { get; init; } = [];
 
     /// <summary>linear (default) or log (for skewed positive values such as yields and incomes; values ≤ 0 are skipped).</summary>
-    public string Scale { get; set; } = "linear";
+    public string Scale { get; init; } = "linear";
 
     /// <summary><see cref="Scale"/> as checked at load.</summary>
     [YamlIgnore]
     public OutlierScale ScaleKind => Scale == "log" ? OutlierScale.Log : OutlierScale.Linear;
 
     /// <summary>Robust z-score above which a value is flagged. Default 3.5 (Iglewicz and Hoaglin).</summary>
-    public double Threshold { get; set; } = 3.5;
+    public double Threshold { get; init; } = 3.5;
 
     /// <summary>Groups with fewer values are not checked: their median and MAD mean little. Default 10.</summary>
-    public int MinGroup { get; set; } = 10;
+    public int MinGroup { get; init; } = 10;
 }

@@ -85,6 +85,7 @@ public sealed class SurveyPack
 
     internal static IDeserializer Yaml { get; } = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithNodeDeserializer(new ReadOnlyCollectionsYaml())
         .Build();
 
     /// <summary>Loads and checks a pack folder; throws <see cref="SurveyPackException"/> naming the file and the problem.</summary>
@@ -150,6 +151,9 @@ public sealed class SurveyPack
             rules.Check(dictionary, rulesPath, record => cleaning.AddedNames(dictionary, record), YamlLines.Of(await File.ReadAllTextAsync(rulesPath, cancellationToken).ConfigureAwait(false)));
         }
 
+        // The catalogues' expressions were all parsed by Check: fix them, so no upload parses one.
+        cleaning.Expressions.Freeze();
+        rules.Expressions.Freeze();
         var hash = await HashFolderAsync(folder, cancellationToken).ConfigureAwait(false);
         return new SurveyPack(Path.GetFullPath(folder), manifest, dictionary, strata, indicators, rules, cleaning, gazetteer, hash);
     }
