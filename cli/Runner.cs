@@ -72,6 +72,14 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
 
     public async Task<int> RunFolderAsync(string survey, DirectoryInfo folder, CancellationToken cancellationToken)
     {
+        if (!folder.Exists)
+        {
+            await Console.Error.WriteLineAsync(File.Exists(folder.FullName)
+                ? $"error: {folder.FullName} is a file, not a folder; use 'ingest {folder.FullName} --survey {survey}' for one file."
+                : $"error: {folder.FullName}: no such folder; give the folder that holds the exports.");
+            return 2;
+        }
+
         var files = folder.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
         var exit = await IngestFilesAsync(survey, files, cancellationToken);
         return Math.Max(exit, await FindingsAsync(survey, force: false, cancellationToken));
@@ -82,6 +90,14 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
     {
         var lake = services.GetRequiredService<ILakeStore>();
         var ingest = services.GetRequiredService<IngestService>();
+        if (files.FirstOrDefault(f => !f.Exists) is { } missing)
+        {
+            await Console.Error.WriteLineAsync(Directory.Exists(missing.FullName)
+                ? $"error: {missing.FullName} is a folder; use 'run {missing.FullName} --survey {survey}' to ingest every export in it."
+                : $"error: {missing.FullName}: no such file; give the path of an export file (.dat, .csv, .csdb, .xlsx or .zip).");
+            return 2;
+        }
+
         var exit = 0;
         foreach (var file in files)
         {
