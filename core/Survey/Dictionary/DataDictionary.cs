@@ -62,6 +62,12 @@ public sealed record DictionaryItem(
 
 public sealed record ValueSet(string Name, string Label, IReadOnlyList<ValueSetEntry> Values)
 {
+    /// <summary>
+    /// CSPro's linked value set code (<c>Link=</c> in text, <c>link</c> in JSON), or null. Value sets that share a code
+    /// share their values; CSPro writes the values with one of them only, and the readers copy them to the others.
+    /// </summary>
+    public string? Link { get; init; }
+
     /// <summary>True when <paramref name="value"/> falls in one of the value set's codes or ranges.</summary>
     public bool ContainsNumber(decimal value) => Values.Any(v => v.ContainsNumber(value));
 

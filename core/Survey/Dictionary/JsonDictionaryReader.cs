@@ -62,6 +62,7 @@ public static class JsonDictionaryReader
     private sealed class Builder(string text, string fileName)
     {
         private readonly List<string> _languages = [];
+        private readonly Dictionary<ValueSet, string> _valueSetPaths = new(ReferenceEqualityComparer.Instance);
         private int _itemStart;
         private int _lastParentStart;
 
@@ -135,7 +136,7 @@ public static class JsonDictionaryReader
             }
 
             var version = root.TryGetProperty("version", out var v) ? v.ValueKind == JsonValueKind.Number ? v.GetRawText() : v.ToString() : string.Empty;
-            return new DataDictionary(
+            var dictionary = new DataDictionary(
                 String(root, "name", string.Empty, required: true),
                 Label(root),
                 version.Length > 0 ? $"CSPro {version}" : string.Empty,
@@ -143,6 +144,7 @@ public static class JsonDictionaryReader
                 recordTypeLength,
                 _languages,
                 levels);
+            return LinkedValueSets.Resolve(dictionary, fileName, set => JsonLineLocator.LineOf(text, _valueSetPaths.GetValueOrDefault(set, string.Empty)));
         }
 
         private DictionaryRecord Record(JsonElement record, string path, ItemContext context)
@@ -265,7 +267,10 @@ public static class JsonDictionaryReader
                 values.Add(new ValueSetEntry(label, pairs, special) { OtherLanguages = OtherLabels(value, label) });
             }
 
-            return new ValueSet(String(json, "name", path, required: false), Label(json), values);
+            var link = json.TryGetProperty("link", out var l) && l.ValueKind == JsonValueKind.String && l.GetString()!.Length > 0 ? l.GetString() : null;
+            var set = new ValueSet(String(json, "name", path, required: false), Label(json), values) { Link = link };
+            _valueSetPaths[set] = path;
+            return set;
         }
 
         private ValueRange Pair(JsonElement pair, string path)

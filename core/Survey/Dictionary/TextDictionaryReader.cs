@@ -57,6 +57,7 @@ public static class TextDictionaryReader
     {
         private readonly List<string> _languages = [];
         private readonly List<LevelDraft> _levels = [];
+        private readonly Dictionary<ValueSet, int> _valueSetLines = new(ReferenceEqualityComparer.Instance);
         private string _section = string.Empty;
         private string _dictName = string.Empty;
         private string _dictLabel = string.Empty;
@@ -122,7 +123,7 @@ public static class TextDictionaryReader
                         throw new DictionaryFormatException(fileName, line, "[ValueSet] before any [Item]; a value set follows the item it belongs to.");
                     }
 
-                    _valueSet = new ValueSetDraft();
+                    _valueSet = new ValueSetDraft { Line = line };
                     _item.ValueSets.Add(_valueSet);
                     _value = null;
                     break;
@@ -198,6 +199,7 @@ public static class TextDictionaryReader
             var valueSet = _valueSet!;
             if (Is(key, "Name") && _value is null) { valueSet.Name = value; }
             else if (Is(key, "Label") && _value is null) { valueSet.Label = FirstLanguage(value); }
+            else if (Is(key, "Link") && _value is null) { valueSet.Link = value.Trim(); }
             else if (Is(key, "Value")) { _value = ParseValue(value, line); valueSet.Values.Add(_value); }
             else if (Is(key, "Name") && _value is not null)
             {
@@ -263,7 +265,8 @@ public static class TextDictionaryReader
                 l.Label,
                 l.IdItems.Select(BuildItem).ToList(),
                 l.Records.Select(r => new DictionaryRecord(r.Name, r.Label, r.TypeValue, r.Required, r.MaxRecords, r.Items.Select(BuildItem).ToList())).ToList())).ToList();
-            return new DataDictionary(_dictName, _dictLabel, _version, _recordTypeStart, _recordTypeLength, _languages, levels);
+            var dictionary = new DataDictionary(_dictName, _dictLabel, _version, _recordTypeStart, _recordTypeLength, _languages, levels);
+            return LinkedValueSets.Resolve(dictionary, fileName, set => _valueSetLines.GetValueOrDefault(set, 1));
         }
 
         private DictionaryItem BuildItem(ItemDraft d)
@@ -278,7 +281,17 @@ public static class TextDictionaryReader
                 throw new DictionaryFormatException(fileName, d.Line, $"item {d.Name} needs Start ≥ 1 and Len ≥ 1 (found Start={d.Start}, Len={d.Length}).");
             }
 
-            var valueSets = d.ValueSets.Select(v => new ValueSet(v.Name, v.Label, v.Values.Select(x => new ValueSetEntry(x.Label, x.Pairs, x.Special) { OtherLanguages = x.OtherLanguages }).ToList())).ToList();
+            var valueSets = new List<ValueSet>(d.ValueSets.Count);
+            foreach (var v in d.ValueSets)
+            {
+                var set = new ValueSet(v.Name, v.Label, v.Values.Select(x => new ValueSetEntry(x.Label, x.Pairs, x.Special) { OtherLanguages = x.OtherLanguages }).ToList())
+                {
+                    Link = string.IsNullOrEmpty(v.Link) ? null : v.Link,
+                };
+                _valueSetLines[set] = v.Line;
+                valueSets.Add(set);
+            }
+
             return new DictionaryItem(d.Name, d.Label, d.Start, d.Length, d.DataType, d.Decimals, d.DecimalChar, d.ZeroFill, d.Occurrences, d.IsSubitem, valueSets);
         }
 
@@ -356,6 +369,8 @@ public static class TextDictionaryReader
 
     private sealed class ValueSetDraft
     {
+        public int Line { get; init; }
+        public string? Link { get; set; }
         public string Name { get; set; } = string.Empty;
         public string Label { get; set; } = string.Empty;
         public List<ValueDraft> Values { get; } = [];
