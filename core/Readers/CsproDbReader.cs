@@ -295,6 +295,7 @@ public sealed class CsproDbReader : IExportReader
                 }
             }
 
+            plan.Layout.DeriveSubitems(fields);
             string? problem = null;
             if (count > plan.Record.MaxRecords)
             {

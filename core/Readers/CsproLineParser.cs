@@ -304,6 +304,7 @@ internal sealed class CsproLineParser
                 }
             }
 
+            Layout.DeriveSubitems(fields, pool);
             return fields;
         }
 

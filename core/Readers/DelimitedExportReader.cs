@@ -80,6 +80,7 @@ public sealed class DelimitedExportReader : IExportReader
                 fields[_layoutIndexOfField[i]] = _csv.GetString(i);
             }
 
+            Layout.DeriveSubitems(fields);
             var problem = count == _layoutIndexOfField.Length
                 ? null
                 : $"the row has {count} fields; the header has {_layoutIndexOfField.Length}.";

@@ -171,6 +171,7 @@ public sealed class ExcelExportReader : IExportReader
             return null;
         }
 
+        sheet.Layout.DeriveSubitems(fields);
         return new SourceRow(sheet.Layout, row, fields, problem);
     }
 

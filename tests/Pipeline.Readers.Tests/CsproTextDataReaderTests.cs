@@ -66,12 +66,14 @@ public class CsproTextDataReaderTests
     }
 
     [Fact]
-    public async Task Read_SubitemOfRecord_IsNotAColumnButItsParentIs()
+    public async Task Read_SubitemOfRecord_IsAColumnCutFromItsParent()
     {
         var (rows, _) = await ReadAsync(Fixture.Open("dat", "household.dat"));
 
-        Assert.Equal(-1, rows[1].Layout.IndexOf("BIRTH_YEAR"));
         Assert.Equal("198905", rows[1].Field("BIRTH"));
+        Assert.Equal("1989", rows[1].Field("BIRTH_YEAR"));
+        Assert.Equal(rows[1].Layout.IndexOf("BIRTH") + 1, rows[1].Layout.IndexOf("BIRTH_YEAR")); // after its parent, as in the dictionary
+        Assert.Null(rows[5].Field("BIRTH_YEAR")); // blank parent, blank subitem
     }
 
     [Theory]
