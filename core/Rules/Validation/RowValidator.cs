@@ -220,7 +220,8 @@ public sealed class RowValidator
             return CellValue.Null; // blank = CSPro "not applicable"
         }
 
-        text = text.Trim();
+        // CSPro keeps alpha values right-trimmed only: a leading blank is part of the answer (" k" stays " k").
+        text = column.Item.DataType == ItemDataType.Alpha ? text.TrimEnd() : text.Trim();
         return column.Item.DataType == ItemDataType.Numeric ? ConvertNumber(row, column, _codes[c], text, issues) : ConvertText(row, column, text, issues);
     }
 

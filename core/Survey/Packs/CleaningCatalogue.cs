@@ -178,8 +178,11 @@ public sealed class CleaningCatalogue
 
 public sealed class TextCleaning
 {
-    /// <summary>Trim, collapse runs of white space to one space, Unicode NFC, on every alpha item. Default true.</summary>
-    public bool Normalise { get; init; } = true;
+    /// <summary>
+    /// Trim, collapse runs of white space to one space, Unicode NFC, on every alpha item. Default false: CSPro keeps an
+    /// alpha value as typed, right-trimmed only (" k" stays " k"), so the curated lake does too unless the pack asks.
+    /// </summary>
+    public bool Normalise { get; init; }
 }
 
 /// <summary>Codes of some numeric items that mean "no value" (e.g. 99999 don't know in a quantity).</summary>
