@@ -73,6 +73,7 @@ internal sealed class CaseBuilder : IDrawContext, ICaseDesign
                         Ensure(frame, c);
                     }
 
+                    SubitemComposer.Compose(plan.Layout, frame.Values);
                     records.Add(new GeneratedRecord(plan.Layout, 1, frame.Values));
                 }
 
@@ -81,6 +82,7 @@ internal sealed class CaseBuilder : IDrawContext, ICaseDesign
 
             foreach (var frame in Roster(plan))
             {
+                SubitemComposer.Compose(plan.Layout, frame.Values);
                 records.Add(new GeneratedRecord(plan.Layout, frame.Occurrence, frame.Values));
             }
         }

@@ -278,7 +278,8 @@ internal sealed class CsdbCaseWriter : ICaseWriter
                     continue;
                 }
 
-                var name = column.Item.Occurrences > 1
+                // NAME_k is occurrence k, of the item or (for a subitem) of its parent: CSPro names both name(k).
+                var name = column.Name.Length > column.Item.Name.Length
                     ? $"{column.Item.Name.ToLowerInvariant()}({column.Name[(column.Item.Name.Length + 1)..]})"
                     : column.Item.Name.ToLowerInvariant();
                 columns.Add((c, name, column.Item));

@@ -78,12 +78,18 @@ internal sealed class DatCaseWriter : ICaseWriter
             for (var c = 0; c < layout.Columns.Count; c++)
             {
                 var item = layout.Columns[c].Item;
+                if (layout.Columns[c].Subitem is not null)
+                {
+                    _columns[c] = (-1, item); // a subitem is in its parent's text already (SubitemComposer)
+                    continue;
+                }
+
                 var k = occurrence[item.Name] = occurrence.GetValueOrDefault(item.Name) + 1;
                 _columns[c] = (item.Start - 1 + ((k - 1) * item.Length), item);
             }
 
             IdEnd = Math.Max(_recordTypeStart + _recordType.Length, layout.IdColumns.Select(c => _columns[c].Start + _columns[c].Item.Length).DefaultIfEmpty(0).Max());
-            Length = Math.Max(IdEnd, _columns.Select(c => c.Start + c.Item.Length).DefaultIfEmpty(0).Max());
+            Length = Math.Max(IdEnd, _columns.Where(c => c.Start >= 0).Select(c => c.Start + c.Item.Length).DefaultIfEmpty(0).Max());
         }
 
         /// <summary>The line's full width (the record's last column).</summary>
@@ -100,6 +106,11 @@ internal sealed class DatCaseWriter : ICaseWriter
             for (var c = 0; c < _columns.Length; c++)
             {
                 var (start, item) = _columns[c];
+                if (start < 0)
+                {
+                    continue;
+                }
+
                 CsproText.Encode(values[c], item, line.AsSpan(start, item.Length));
             }
 

@@ -144,7 +144,7 @@ public static class Generated
 
     public static string Show(GeneratedValue value) => value.IsBlank ? "(blank)" : value.IsNumber ? value.Number.ToString(CultureInfo.InvariantCulture) : $"'{value.Text}'";
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
