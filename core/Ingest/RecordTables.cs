@@ -1,3 +1,4 @@
+using Pipeline.Core.Dictionary;
 using Pipeline.Core.Engine;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
@@ -212,7 +213,9 @@ internal sealed class RecordTables : IAsyncDisposable
             {
                 foreach (var pair in value.Pairs)
                 {
-                    codes[pair.To is null ? pair.From.Trim() : $"{pair.From.Trim()}:{pair.To.Trim()}"] = value.Label;
+                    // An alpha code keeps its leading blanks (" k" and "k" are two answers), as the curated values do.
+                    var from = column.Item.DataType == ItemDataType.Alpha ? pair.From.TrimEnd() : pair.From.Trim();
+                    codes[pair.To is null ? from : $"{from}:{pair.To.Trim()}"] = value.Label;
                 }
             }
 

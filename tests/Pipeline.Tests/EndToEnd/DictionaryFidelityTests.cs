@@ -39,6 +39,13 @@ public sealed class DictionaryFidelityTests
             result.Curated("HOUSE_REC", "typeof(VISIT_DAY), typeof(VISIT_YEAR), typeof(NAME)"));
         Assert.Equal([[7L, 15L, "1 4", 1L, null, 4L]], result.Curated("PERSON_REC", "AGE_YEARS_1, AGE_YEARS_2, DIGITS, DIGIT_1, DIGIT_2, DIGIT_3").Select(r => r.Select(Normal).ToArray()));
 
+        // The value labels in the file's metadata keep the alpha code's leading blank.
+        var labels = DuckDb.Scalar<string>($"select decode(value) from parquet_kv_metadata({result.File(LakeZone.Curated, LakePaths.Curated(Survey, "HOUSE_REC", result.UploadId))}) where decode(key) = 'value_labels'");
+        using (var json = System.Text.Json.JsonDocument.Parse(labels))
+        {
+            Assert.Equal(["' k'=Leading blank", "'k'=No blank"], json.RootElement.GetProperty("TAG").EnumerateObject().Select(p => $"'{p.Name}'={p.Value.GetString()}"));
+        }
+
         // Case 2 is rejected for its answer outside the linked value set and for day 66.
         Assert.Equal(
             [("P319R", "2", Rules.OutOfValueSet, "P319R=07 is not in value set P319R_VS1 (1–5 Improved, 6 Other, 98 Don't know, 99 Refused)."),
@@ -112,6 +119,8 @@ public sealed class DictionaryFidelityTests
 
         public List<string> Columns(LakeZone zone, string path) =>
             DuckDb.Query($"select column_name from (describe select * from read_parquet({Path(zone, path)}))").Select(r => (string)r[0]!).ToList();
+
+        public string File(LakeZone zone, string path) => Path(zone, path);
 
         private string Path(LakeZone zone, string path) => DuckDb.Literal(pipeline.DownloadAsync(zone, path).GetAwaiter().GetResult());
     }
