@@ -185,6 +185,18 @@ public class DictionaryFidelityTests
     }
 
     [Fact]
+    public void Check_SubitemWhoseOccurrencesRunPastItsParent_IsADictionaryProblem()
+    {
+        var text = FidelityText.Replace("Name=DIGIT\nStart=13\nLen=1\nItemType=SubItem\nOccurrences=3", "Name=DIGIT\nStart=13\nLen=1\nItemType=SubItem\nOccurrences=4", StringComparison.Ordinal)
+            .Replace("Name=DIGIT\r\nStart=13\r\nLen=1\r\nItemType=SubItem\r\nOccurrences=3", "Name=DIGIT\r\nStart=13\r\nLen=1\r\nItemType=SubItem\r\nOccurrences=4", StringComparison.Ordinal);
+
+        Assert.Empty(DictionaryChecks.Problems(DictionaryReader.Parse(FidelityText, "FIDELITY.dcf")));
+        Assert.Equal(
+            ["record PERSON_REC: subitem DIGIT (columns 13-16) lies inside no item."],
+            DictionaryChecks.Problems(DictionaryReader.Parse(text, "FIDELITY.dcf")));
+    }
+
+    [Fact]
     public async Task Layout_SubitemOfDroppedItem_IsDroppedToo()
     {
         var pack = await Fixture.PackAsync("fidelity");

@@ -27,10 +27,12 @@ public static class DictionaryChecks
                 CheckNoOverlap($"record {record.Name}", spans, idEnd, problems);
                 foreach (var sub in record.Items.Where(i => i.IsSubitem))
                 {
-                    var parent = record.Items.Where(i => !i.IsSubitem).FirstOrDefault(p => sub.Start >= p.Start && sub.Start + sub.Length <= p.Start + p.Length);
+                    // All of a subitem's occurrences lie within (the first occurrence of) its parent.
+                    var end = sub.Start + (sub.Length * sub.Occurrences);
+                    var parent = record.Items.Where(i => !i.IsSubitem).FirstOrDefault(p => sub.Start >= p.Start && end <= p.Start + p.Length);
                     if (parent is null)
                     {
-                        problems.Add($"record {record.Name}: subitem {sub.Name} (columns {sub.Start}-{sub.Start + sub.Length - 1}) lies inside no item.");
+                        problems.Add($"record {record.Name}: subitem {sub.Name} (columns {sub.Start}-{end - 1}) lies inside no item.");
                     }
                 }
             }
