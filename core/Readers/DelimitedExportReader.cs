@@ -16,11 +16,13 @@ public sealed class DelimitedExportReader : IExportReader
     private readonly string _fileName;
     private readonly int[] _layoutIndexOfField;
     private readonly Readers.Utf8OrAnsiTextReader _text;
+    private readonly ShortStringPool _pool;
     private FieldArrayRing? _arrays;
 
-    private DelimitedExportReader(CsvDataReader csv, Readers.Utf8OrAnsiTextReader text, string fileName, RecordLayout layout, int[] layoutIndexOfField)
+    private DelimitedExportReader(CsvDataReader csv, Readers.Utf8OrAnsiTextReader text, string fileName, RecordLayout layout, int[] layoutIndexOfField, ShortStringPool pool)
     {
         _text = text;
+        _pool = pool;
         _csv = csv;
         _fileName = fileName;
         Layout = layout;
@@ -61,7 +63,7 @@ public sealed class DelimitedExportReader : IExportReader
         var header = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetName(i).Trim()).ToArray();
         var layout = MatchRecord(header, fileName, pack);
         var map = header.Select(layout.IndexOf).ToArray();
-        return new DelimitedExportReader(csv, text, fileName, layout, map);
+        return new DelimitedExportReader(csv, text, fileName, layout, map, pool);
     }
 
     /// <inheritdoc/>
@@ -80,7 +82,7 @@ public sealed class DelimitedExportReader : IExportReader
                 fields[_layoutIndexOfField[i]] = _csv.GetString(i);
             }
 
-            Layout.DeriveSubitems(fields);
+            Layout.DeriveSubitems(fields, _pool); // the same thread as Sylvan's reads: the pool needs no lock
             var problem = count == _layoutIndexOfField.Length
                 ? null
                 : $"the row has {count} fields; the header has {_layoutIndexOfField.Length}.";
