@@ -22,6 +22,7 @@ internal sealed class CaseStore : IDisposable
     private readonly ChunkedArray<CaseState> _cases;
     private readonly ChunkedArray<double> _slots = new(double.NaN, ResidentBytes);
     private readonly int _slotsPerCase;
+    private readonly int _main;
     private readonly List<string> _reasons = [];
 
     // Which records each case has (Seen) and has accepted rows of (Curated): bit r of a set is record r of
@@ -35,9 +36,11 @@ internal sealed class CaseStore : IDisposable
     private readonly uint[] _recordsInUpload;
 
     /// <param name="records">The number of records of the dictionary.</param>
+    /// <param name="main">The case record's index (<c>CaseRecord.IndexOf</c>): its row is the case's level-1 row.</param>
     /// <param name="slotsPerCase">Numeric slots per case; a slot nobody wrote reads as NaN.</param>
-    public CaseStore(int records, int slotsPerCase)
+    public CaseStore(int records, int main, int slotsPerCase)
     {
+        _main = main;
         _slotsPerCase = slotsPerCase;
         _words = (records + 31) / 32;
         _recordsInUpload = new uint[_words];
@@ -70,7 +73,7 @@ internal sealed class CaseStore : IDisposable
         var state = _cases[index];
         Add(SeenAt(index), record);
         _recordsInUpload[Word(record)] |= Bit(record);
-        if (record == 0)
+        if (record == _main)
         {
             state.MainRow = state.MainRow == 0 ? Row(sourceRow) : state.MainRow;
         }

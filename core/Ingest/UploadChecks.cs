@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Core.Dictionary;
 using Pipeline.Core.Engine;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Readers;
@@ -20,6 +21,7 @@ namespace Pipeline.Core.Ingest;
 internal sealed class UploadChecks : IDisposable
 {
     private readonly string _main;
+    private readonly int _mainIndex;
     private readonly Dictionary<string, int> _recordIndex;
     private readonly CaseKeys _caseIndex;
     private readonly CaseStore _cases;
@@ -42,7 +44,8 @@ internal sealed class UploadChecks : IDisposable
     {
         ArgumentNullException.ThrowIfNull(pack);
         _caseIndex = cases ?? throw new ArgumentNullException(nameof(cases));
-        _main = pack.Dictionary.Levels[0].Records[0].Name;
+        _main = CaseRecord.Of(pack.Dictionary).Name;
+        _mainIndex = CaseRecord.IndexOf(pack.Dictionary);
         var records = pack.Dictionary.Records.Select(r => r.Name).ToList();
         _recordIndex = records.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
         _structure = new StructureChecks(pack);
@@ -50,7 +53,7 @@ internal sealed class UploadChecks : IDisposable
         _strata = new StratumAssignment(pack);
         _caseRules = new CaseRules(pack);
         _outliers = new OutlierChecks(pack);
-        _cases = new CaseStore(records.Count, _variables.SlotsPerCase);
+        _cases = new CaseStore(records.Count, _mainIndex, _variables.SlotsPerCase);
     }
 
     /// <summary>
@@ -61,7 +64,7 @@ internal sealed class UploadChecks : IDisposable
     public static bool RewritesAlways(SurveyPack pack, string record)
     {
         ArgumentNullException.ThrowIfNull(pack);
-        return string.Equals(record, pack.Dictionary.Levels[0].Records[0].Name, StringComparison.OrdinalIgnoreCase)
+        return CaseRecord.Is(pack.Dictionary, record)
             || OutlierChecks.AnyOn(pack, record);
     }
 
@@ -77,7 +80,7 @@ internal sealed class UploadChecks : IDisposable
     /// Cases rejected (by a row error, structure or a case rule) whose level-1 row had been accepted: the cases the
     /// quality report has not yet counted as rejected. Call after <see cref="FinishAsync"/>.
     /// </summary>
-    public IEnumerable<int> CasesRejectedAfterTheirMainRow() => _cases.RejectedWithCurated(0);
+    public IEnumerable<int> CasesRejectedAfterTheirMainRow() => _cases.RejectedWithCurated(_mainIndex);
 
     /// <summary>
     /// Notes one row as it is read. <paramref name="error"/> is the first error reason when the row was rejected, else

@@ -46,8 +46,8 @@ public sealed class CleaningCatalogue
         return IsMain(dictionary, record) ? names.Concat(CaseVariables.Select(v => v.Name)) : names;
     }
 
-    public static bool IsMain(DataDictionary dictionary, string record) =>
-        string.Equals(dictionary.Levels[0].Records[0].Name, record, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether <paramref name="record"/> is the case record, which holds the case variables (<see cref="CaseRecord.Of"/>).</summary>
+    public static bool IsMain(DataDictionary dictionary, string record) => CaseRecord.Is(dictionary, record);
 
     /// <summary>
     /// Checks every step against the dictionary and parses its expressions into <see cref="Expressions"/>; throws
@@ -57,7 +57,7 @@ public sealed class CleaningCatalogue
     {
         ArgumentNullException.ThrowIfNull(dictionary);
         lines ??= YamlLines.None;
-        var main = dictionary.Levels[0].Records[0];
+        var main = CaseRecord.Of(dictionary);
         var ids = dictionary.Levels.SelectMany(l => l.IdItems).Select(i => i.Name).ToList();
         var names = new HashSet<string>(dictionary.Records.SelectMany(r => r.Items).Select(i => i.Name).Concat(ids), StringComparer.OrdinalIgnoreCase);
         IEnumerable<string> ItemsOf(DictionaryRecord record) => record.Items.Select(i => i.Name).Concat(ids);

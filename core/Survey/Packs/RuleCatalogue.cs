@@ -54,9 +54,9 @@ public sealed class RuleCatalogue
                 throw new SurveyPackException($"{where}: scope '{rule.Scope}' must be row or case.");
             }
 
-            if (rule.ScopeKind == RuleScope.Case && dictionary.Levels[0].Records is [var main, ..] && !ReferenceEquals(main, record))
+            if (rule.ScopeKind == RuleScope.Case && CaseRecord.Of(dictionary) is var main && !ReferenceEquals(main, record))
             {
-                throw new SurveyPackException($"{where}: a case rule is checked on the case's first record, {main.Name}; set 'record: {main.Name}'.");
+                throw new SurveyPackException($"{where}: a case rule is checked on the case record, {main.Name} (the first level-1 record that occurs once per case); set 'record: {main.Name}'.");
             }
 
             var names = record.Items.Select(i => i.Name).Concat(dictionary.Levels.SelectMany(l => l.IdItems).Select(i => i.Name))
