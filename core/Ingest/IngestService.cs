@@ -143,6 +143,8 @@ public sealed class IngestService
             RowsCurated = counts.Sum(c => c.Curated),
             RowsRejected = counts.Sum(c => c.Rejected),
             CountsByRecord = string.Join(';', counts.Select(c => $"{c.Record}:{c.Read}/{c.Curated}/{c.Rejected}")),
+            DeletedCases = run.Reader.DeletedCases,
+            ErasedLines = run.Reader.ErasedLines,
             RawPath = LakePaths.Raw(pack.Id, hash, Path.GetExtension(record.BlobPath)),
         };
         run.Quality.TextEncoding = run.Reader.TextEncoding;

@@ -24,6 +24,8 @@ internal sealed class UploadSummary(ILakeStore lake)
             raw = record.RawPath,
             bytes = record.SizeBytes,
             duplicateOf,
+            deletedCases = record.DeletedCases,
+            erasedLines = record.ErasedLines,
             records = counts.Select(c => new { record = c.Record, read = c.Read, curated = c.Curated, rejected = c.Rejected }),
             issuesByRule = run.Issues.CountsByRule,
             cleaningSteps = run.Cleaning.ByStep,

@@ -88,6 +88,12 @@ public sealed record UploadRecord
     /// <summary>Per record type, "RECORD:read/curated/rejected" joined by ';'.</summary>
     public string CountsByRecord { get; init; } = string.Empty;
 
+    /// <summary>Cases a .csdb marks deleted: in the file, not read (CSPro does not read them either); not in RowsRead.</summary>
+    public long DeletedCases { get; init; }
+
+    /// <summary>Lines of a .dat erased with '~' (CSPro's deleted records): skipped as CSPro skips them; not in RowsRead.</summary>
+    public long ErasedLines { get; init; }
+
     public DateTimeOffset ReceivedUtc { get; init; }
 
     public DateTimeOffset? CompletedUtc { get; init; }

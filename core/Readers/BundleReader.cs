@@ -23,6 +23,12 @@ internal sealed class BundleReader : IExportReader
     /// <inheritdoc />
     public string? TextEncoding { get; private set; }
 
+    /// <inheritdoc />
+    public long DeletedCases { get; private set; }
+
+    /// <inheritdoc />
+    public long ErasedLines { get; private set; }
+
     public static async Task<BundleReader> CreateAsync(Stream upload, string displayName, SurveyPack pack, CancellationToken cancellationToken)
     {
         var bundle = await ZipBundle.OpenAsync(upload, displayName, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -49,6 +55,8 @@ internal sealed class BundleReader : IExportReader
                 }
 
                 TextEncoding = TextEncoding == "windows-1252" ? TextEncoding : reader.TextEncoding ?? TextEncoding;
+                DeletedCases += reader.DeletedCases;
+                ErasedLines += reader.ErasedLines;
             }
             finally
             {

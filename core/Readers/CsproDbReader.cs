@@ -60,6 +60,9 @@ public sealed class CsproDbReader : IExportReader
     /// <summary>Cases marked deleted (<c>deleted=1</c>); they are not read.</summary>
     public long Deleted { get; }
 
+    /// <inheritdoc />
+    public long DeletedCases => Deleted;
+
     /// <summary>Cases that are read (not deleted).</summary>
     public long Cases { get; }
 

@@ -17,7 +17,8 @@ namespace Pipeline.Core.Readers;
 /// out as the first record, ID columns filled so the case is named), occurrences beyond a record's <c>MaxRecords</c>,
 /// a line longer than its record, a line that is not valid UTF-8 in a file that declared UTF-8.
 /// </para>
-/// A file that cannot be this data at all throws <see cref="InputFileException"/>: empty, UTF-16, binary (NUL bytes),
+/// A file with no data line (empty, blank or erased lines only) is an export of no case: it reads no row.
+/// A file that cannot be this data at all throws <see cref="InputFileException"/>: UTF-16, binary (NUL bytes),
 /// a line longer than <see cref="CsproTextDataReaderOptions.MaxLineBytes"/>, or no record type of the dictionary in
 /// the first <see cref="CsproTextDataReaderOptions.WrongDictionaryProbeLines"/> data lines.
 /// The reader owns the stream it is given (as <see cref="DelimitedExportReader"/> does) and disposes it with itself.
@@ -44,6 +45,9 @@ public sealed class CsproTextDataReader : IExportReader
 
     /// <summary>Lines starting with '~' (records erased in CSPro), skipped as CSPro skips them.</summary>
     public long DeletedLines => _parser.DeletedLines;
+
+    /// <inheritdoc />
+    public long ErasedLines => DeletedLines;
 
     /// <summary>Blank lines, skipped as CSPro skips them.</summary>
     public long BlankLines => _parser.BlankLines;
@@ -180,12 +184,6 @@ public sealed class CsproTextDataReader : IExportReader
             {
                 break;
             }
-        }
-
-        if (dataLines == 0 && _parser.DeletedLines == 0)
-        {
-            var what = _lines.BytesRead == 0 ? "the file is empty." : $"the file has no data lines (only {_lines.LineNumber.ToString(CultureInfo.InvariantCulture)} blank lines).";
-            throw new InputFileException(FileName, what, "Upload the .dat file that CSPro wrote for this survey.");
         }
 
         if (probeLines > 0 && dataLines > 0 && !known)

@@ -5,7 +5,7 @@ namespace Pipeline.Core.Readers;
 /// <summary>
 /// Chooses the reader for an upload from its first bytes, never from its name: SQLite → CSPro DB; zip → Excel workbook
 /// or zip bundle; text whose lines match the dictionary's record types and ID columns → CSPro text data; other text
-/// with a delimiter in its header → delimited export.
+/// with a delimiter in its header → delimited export; an empty file (or blank lines only) → an export of no case.
 /// </summary>
 internal static class ExportReaders
 {
@@ -25,9 +25,27 @@ internal static class ExportReaders
             UploadFormat.CsproDb => await CsproDbReader.CreateAsync(upload, displayName, pack, cancellationToken: cancellationToken).ConfigureAwait(false),
             UploadFormat.Zip when ZipBundle.IsOfficePackage(head.Span) => await ExcelExportReader.CreateAsync(upload, displayName, pack, cancellationToken: cancellationToken).ConfigureAwait(false),
             UploadFormat.Zip => await BundleReader.CreateAsync(upload, displayName, pack, cancellationToken).ConfigureAwait(false),
-            UploadFormat.Empty => throw new InputFileException(displayName, "the file is empty.", WhatToDo),
+            UploadFormat.Empty => new EmptyExportReader(),
             UploadFormat.Dictionary => throw new InputFileException(displayName, "this is a CSPro dictionary (.dcf), not data; the survey's dictionary comes from its survey pack.", WhatToDo),
             _ => throw new InputFileException(displayName, "the content is neither delimited text with a header row, nor CSPro text data matching the survey's dictionary, nor a CSPro DB, Excel or zip file.", WhatToDo),
         };
     }
+}
+
+/// <summary>
+/// An empty upload (no byte, or blank lines only): a legitimate export of no case (CSPro writes an empty .dat when no
+/// case was entered). It reads no row; the ingest accepts it as 0 cases and the quality report warns.
+/// </summary>
+internal sealed class EmptyExportReader : IExportReader
+{
+    public string Format => "empty";
+
+    public async IAsyncEnumerable<SourceRow> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield break;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -30,6 +30,13 @@ public static class FormatDetector
         }
 
         var text = head.StartsWith(Encoding.UTF8.Preamble) ? head[3..] : head;
+        if (text.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        {
+            // Only blanks (or a BOM): an export of no case, when that is the whole file. A head this long of blanks
+            // may have data after it, which must not pass for an empty export.
+            return (head.Length < SniffLength ? UploadFormat.Empty : UploadFormat.Unknown, '\0');
+        }
+
         if (LooksBinary(text))
         {
             return (UploadFormat.Unknown, '\0');

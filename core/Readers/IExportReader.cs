@@ -27,6 +27,18 @@ public interface IExportReader : IAsyncDisposable
     IReadOnlyCollection<string>? Records => null;
 
     /// <summary>
+    /// Cases a CSPro DB file (.csdb) marks deleted (<c>deleted=1</c>), once read: they stay in the file but are not
+    /// read, as CSPro does not read them. 0 for other formats.
+    /// </summary>
+    long DeletedCases => 0;
+
+    /// <summary>
+    /// Lines of a CSPro text data file (.dat) erased with <c>~</c> in column 1 (CSPro's deleted records), once read:
+    /// skipped, as CSPro skips them. 0 for other formats.
+    /// </summary>
+    long ErasedLines => 0;
+
+    /// <summary>
     /// Lets the reader reuse a row's <see cref="SourceRow.Fields"/> array once <paramref name="afterRows"/> more rows of
     /// the same record were read, instead of allocating one per row. Only for a caller that is done with every row by
     /// then, as the ingest is (<c>RowChecks.RingSize</c>); a caller that keeps rows must not call it. Only the

@@ -17,6 +17,6 @@ public enum UploadFormat
     /// <summary>A CSPro dictionary rather than data.</summary>
     Dictionary,
 
-    /// <summary>An empty file.</summary>
+    /// <summary>An empty file, or one of only blank lines (with or without a BOM): an export of no case.</summary>
     Empty,
 }

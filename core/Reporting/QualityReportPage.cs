@@ -40,6 +40,24 @@ public static class QualityReportPage
         }
 
         html.Append("</table>");
+        if (upload.RowsRead == 0)
+        {
+            html.Append("<p class=\"warning\" id=\"no-cases\">This upload holds no case: ")
+                .Append(upload.DeletedCases > 0 || upload.ErasedLines > 0 ? "every case in it is deleted" : "the export is empty")
+                .Append(". Nothing was added to the survey's data. If cases were expected, check that the right file was exported.</p>");
+        }
+
+        if (upload.DeletedCases > 0)
+        {
+            html.Append("<p class=\"note\" id=\"deleted\">").Append(upload.DeletedCases.ToString("N0", CultureInfo.InvariantCulture))
+                .Append(upload.DeletedCases == 1 ? " case is" : " cases are").Append(" marked deleted in the CSPro DB file: not read (CSPro does not read deleted cases either) and not counted above.</p>");
+        }
+
+        if (upload.ErasedLines > 0)
+        {
+            html.Append("<p class=\"note\" id=\"erased\">").Append(upload.ErasedLines.ToString("N0", CultureInfo.InvariantCulture))
+                .Append(upload.ErasedLines == 1 ? " line is" : " lines are").Append(" erased with '~' in the CSPro data file (deleted records): skipped, as CSPro skips them, and not counted above.</p>");
+        }
 
         Section(html, "Cleaning", "What each cleaning step of the pack (cleaning.yaml) changed or computed. Values set to null keep their code and reason in the row's _nulled column.");
         html.Append("<table id=\"cleaning\"><tr><th>Step</th><th>Values</th></tr>");

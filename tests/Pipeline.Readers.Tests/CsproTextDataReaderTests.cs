@@ -301,19 +301,21 @@ public class CsproTextDataReaderTests
     }
 
     [Fact]
-    public async Task Create_EmptyFile_SaysEmpty()
+    public async Task Read_EmptyFile_IsAnExportOfNoCase()
     {
-        var error = await Fixture.FileErrorAsync(async () => await ReadAsync(Fixture.Bytes([]), name: "empty.dat"));
+        // CSPro writes an empty .dat when no case was entered: a legitimate export, read as no row.
+        var (rows, _) = await ReadAsync(Fixture.Bytes([]), name: "empty.dat");
 
-        Assert.Equal("empty.dat: the file is empty. Upload the .dat file that CSPro wrote for this survey.", error.Message);
+        Assert.Empty(rows);
     }
 
     [Fact]
-    public async Task Create_OnlyBlankLines_SaysNoDataLines()
+    public async Task Read_OnlyBlankAndErasedLines_IsAnExportOfNoCase_WithTheSkippedLinesCounted()
     {
-        var error = await Fixture.FileErrorAsync(async () => await ReadAsync(Fixture.Dat("", "  ", ""), name: "blank.dat"));
+        var (rows, reader) = await ReadAsync(Fixture.Dat("", "  ", "~0010010012345 3Ann", ""), name: "blank.dat");
 
-        Assert.Contains("blank.dat: the file has no data lines", error.Message, StringComparison.Ordinal);
+        Assert.Empty(rows);
+        Assert.Equal((1L, 1L), (reader.DeletedLines, reader.ErasedLines));
     }
 
     [Fact]

@@ -32,4 +32,12 @@ public sealed class FormatDetectorTests
     [Fact]
     public void Detect_Empty_IsEmpty() =>
         Assert.Equal(UploadFormat.Empty, FormatDetector.Detect([]).Format);
+
+    [Fact]
+    public void Detect_BomAndBlankLinesOnly_IsEmpty() =>
+        Assert.Equal(UploadFormat.Empty, FormatDetector.Detect([.. Encoding.UTF8.Preamble, .. "\r\n  \r\n"u8]).Format);
+
+    [Fact]
+    public void Detect_AWholeSniffOfBlanks_IsNotEmpty_SinceDataMayFollow() =>
+        Assert.Equal(UploadFormat.Unknown, FormatDetector.Detect(Enumerable.Repeat((byte)'\n', FormatDetector.SniffLength).ToArray()).Format);
 }
