@@ -1,11 +1,14 @@
 using System.Runtime.CompilerServices;
+using Pipeline.Core.Dictionary;
 using Pipeline.Core.Packs;
 
 namespace Pipeline.Core.Readers;
 
 /// <summary>
 /// Reads every data file of a zip bundle, one after the other, each with the reader its content calls for. A dictionary
-/// in the bundle is not used: the survey pack's dictionary is the authority (docs/cspro-support.md).
+/// in the bundle does not read the data: the survey pack's dictionary is the authority (docs/cspro-support.md). But it
+/// says what the data was written with, so it is compared with the pack's first, and a bundle whose dictionary has
+/// another layout is rejected, naming the first difference (<see cref="DictionaryLayoutComparison"/>).
 /// </summary>
 internal sealed class BundleReader : IExportReader
 {
@@ -38,7 +41,46 @@ internal sealed class BundleReader : IExportReader
             throw new InputFileException(displayName, "the zip holds no data file (only a dictionary or companion files).", "Zip the .dat, .csdb, .csv or .xlsx files together with (optionally) the dictionary.");
         }
 
+        try
+        {
+            await CheckDictionaryAsync(bundle, pack, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await bundle.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return new BundleReader(bundle, pack);
+    }
+
+    /// <summary>Throws <see cref="InputFileException"/> when the bundle's dictionary cannot be read or differs in layout from the pack's.</summary>
+    private static async Task CheckDictionaryAsync(ZipBundle bundle, SurveyPack pack, CancellationToken cancellationToken)
+    {
+        if (bundle.Dictionary is not { } entry)
+        {
+            return;
+        }
+
+        var name = bundle.DisplayName(entry);
+        DataDictionary bundled;
+        try
+        {
+            await using var stream = bundle.OpenEntry(entry);
+            bundled = await DictionaryReader.ReadAsync(stream, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DictionaryFormatException e)
+        {
+            throw new InputFileException(name, $"the dictionary in the zip cannot be read, so it cannot be compared with survey '{pack.Id}''s: {e.Message}", "Zip the .dcf that CSPro wrote for this data, or leave it out: the survey pack's dictionary reads the data.", inner: e);
+        }
+
+        if (DictionaryLayoutComparison.FirstDifference(bundled, pack.Dictionary) is { } difference)
+        {
+            throw new InputFileException(
+                name,
+                $"the dictionary in the zip is not the layout of survey '{pack.Id}''s dictionary ({pack.Manifest.Dictionary}): {difference}.",
+                "Upload data entered with the survey's dictionary; if the questionnaire changed, update the survey pack's dictionary (and its rules) first.");
+        }
     }
 
     public async IAsyncEnumerable<SourceRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -94,6 +94,9 @@ public sealed class CsproDbReader : IExportReader
                 await CheckTablesAsync(connection, fileName, pack, cancellationToken).ConfigureAwait(false);
             }
 
+            // After the tables: a file of another survey altogether is better told by the tables it lacks.
+            CheckEmbeddedDictionary(meta.Dictionary, fileName, pack);
+
             var deleted = await ScalarAsync(connection, "SELECT COUNT(*) FROM cases WHERE deleted <> 0", fileName, cancellationToken).ConfigureAwait(false);
             var cases = await ScalarAsync(connection, "SELECT COUNT(*) FROM cases WHERE deleted = 0", fileName, cancellationToken).ConfigureAwait(false);
             return new CsproDbReader(spool, connection, pack, fileName, meta, deleted, cases);
@@ -339,6 +342,37 @@ public sealed class CsproDbReader : IExportReader
         }
 
         return plans;
+    }
+
+    /// <summary>
+    /// The file's own dictionary (<c>meta.dictionary</c>) against the pack's: a different layout is rejected naming the
+    /// first difference (<see cref="DictionaryLayoutComparison"/>). An empty <c>meta.dictionary</c> (CSPro always writes
+    /// it; only other writers leave it out) is not compared: the tables are checked against the pack's dictionary anyway.
+    /// </summary>
+    private static void CheckEmbeddedDictionary(string text, string fileName, SurveyPack pack)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        DataDictionary embedded;
+        try
+        {
+            embedded = ParseDictionary(text, fileName);
+        }
+        catch (DictionaryFormatException e)
+        {
+            throw new InputFileException(fileName, $"the dictionary stored in the file (meta.dictionary) cannot be read, so it cannot be compared with survey '{pack.Id}''s: {e.Message}", "Upload the .csdb that CSEntry or CSPro wrote, unchanged.", inner: e);
+        }
+
+        if (DictionaryLayoutComparison.FirstDifference(embedded, pack.Dictionary, "the file's dictionary (meta.dictionary)") is { } difference)
+        {
+            throw new InputFileException(
+                fileName,
+                $"the file was written with a dictionary whose layout is not survey '{pack.Id}''s ({pack.Manifest.Dictionary}): {difference}.",
+                "Upload data entered with the survey's dictionary; if the questionnaire changed, update the survey pack's dictionary (and its rules) first.");
+        }
     }
 
     private static DataDictionary ParseDictionary(string text, string fileName) =>
