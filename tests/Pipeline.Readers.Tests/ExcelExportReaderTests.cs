@@ -51,6 +51,17 @@ public class ExcelExportReaderTests
     }
 
     [Fact]
+    public async Task Read_HeaderOnlySheet_IsAnExportOfNoCase()
+    {
+        // An export of no case yet: legitimate, read as no row (the ingest then accepts 0 cases with a warning).
+        var workbook = XlsxBuilder.Build(("PERSON_REC", [PersonHeader]));
+
+        var (rows, _) = await ReadAsync(workbook);
+
+        Assert.Empty(rows);
+    }
+
+    [Fact]
     public async Task Read_ThreeLevelRecordWithParentIds_AcceptsLowerLevelIdColumnsAndListsThem()
     {
         object?[] header = ["PROVINCE", "DISTRICT", "VILLAGE", "EA", "UR", "COMPOUND", "HOUSING_UNIT_NUMBER", "HU01_TYPE", "HU02_WALL", "HU03_ROOF", "HU04_FLOOR", "HU05_NUM_HOUSEHOLDS"];
