@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Pipeline.Core.Findings;
 using Pipeline.Core.Ingest;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
@@ -87,6 +88,28 @@ public sealed class DeletedAndEmptyExportTests
         using var summary = await SummaryAsync(pipeline, Household, upload);
         Assert.Equal(0, summary.RootElement.GetProperty("records").GetArrayLength());
         Assert.Contains("This upload holds no case: the export is empty.", await ReportAsync(pipeline, Household, upload), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmptyExport_NextToData_LeavesTheFindingsAsTheyWere()
+    {
+        // A 0-case upload is published with no table: the findings run must read the survey's other uploads as before.
+        await using var pipeline = await TestPipeline.LocalAsync(await TestPipeline.FixturePacksAsync());
+        var pack = pipeline.Get<SurveyPackCatalog>().Find("tiny-survey")!;
+        var service = pipeline.Get<FindingsService>();
+        await pipeline.Get<IngestService>().IngestAsync(await pipeline.UploadAsync("tiny-survey", RepoPaths.Fixture("packs/tiny-survey/sample/MAIN_REC.csv")));
+        var before = await service.RecomputeAsync(pack);
+        using var folder = new TempFolder();
+        var empty = Path.Combine(folder.Path, "MAIN_REC-empty.csv");
+        await File.WriteAllBytesAsync(empty, []);
+
+        var upload = await IngestAsync(pipeline, "tiny-survey", empty);
+        var after = await service.RecomputeAsync(pack, force: true);
+
+        Assert.Equal(UploadStatus.Succeeded, upload.Status);
+        Assert.Equal(FindingsRunStatus.Succeeded, after.Status.Record.Status);
+        Assert.Equal(before.Status.Record.Cases, after.Status.Record.Cases);
+        Assert.Equal(before.Rows.Select(r => (r.CellKey, r.Estimate.Estimate)), after.Rows.Select(r => (r.CellKey, r.Estimate.Estimate)));
     }
 
     [Fact]
