@@ -28,6 +28,7 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
         {
             var packsFolder = settings.Packs?.FullName ?? DefaultPacksFolder();
             var packs = await SurveyPackCatalog.LoadAsync(packsFolder, cancellationToken);
+            PackCommands.ReportBroken(packs);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
             builder.Logging.SetMinimumLevel(settings.Verbose ? LogLevel.Information : LogLevel.Warning);
             var backend = settings.Connection is { Length: > 0 } connection
