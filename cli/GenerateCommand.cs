@@ -14,6 +14,7 @@ internal static class GenerateCommand
         try
         {
             var catalog = await SurveyPackCatalog.LoadAsync(packsFolder?.FullName ?? Runner.DefaultPacksFolder(), cancellationToken);
+            PackCommands.ReportBroken(catalog);
             var pack = catalog.Find(survey) ?? throw new SurveyPackException(catalog.FindBroken(survey) is { } broken
                 ? $"Survey pack '{survey}' is broken: {broken.Summary} Run 'pack check {broken.Folder}' and fix it."
                 : $"No survey pack '{survey}'; known: {string.Join(", ", catalog.Packs.Select(p => p.Id))}.");

@@ -16,17 +16,22 @@ public static partial class PackScaffold
     /// <summary>An ID item's value set with more codes than this gives a single "all cases" stratum instead.</summary>
     public const int MaxStrataFromValueSet = 60;
 
-    /// <summary>The pack id made from a dictionary name: lower case, '_' and other separators as '-'.</summary>
+    /// <summary>The pack id made from a dictionary's name: lower case, '_' and other separators as '-'.</summary>
     public static string IdFor(DataDictionary dictionary)
     {
         ArgumentNullException.ThrowIfNull(dictionary);
-        var id = NotIdCharacters().Replace(dictionary.Name.ToLowerInvariant(), "-").Trim('-');
+        return IdFor(dictionary.Name);
+    }
+
+    private static string IdFor(string name)
+    {
+        var id = NotIdCharacters().Replace(name.ToLowerInvariant(), "-").Trim('-');
         return id.Length > 0 ? id : "survey";
     }
 
     /// <summary>
     /// Writes the pack for <paramref name="dictionaryPath"/> into <paramref name="folder"/> (default: a folder named after
-    /// the pack id under <c>survey-packs</c>) and returns the files written. Refuses a folder that already holds a pack.
+    /// the pack id under <c>survey-packs</c>; a given folder's name is the id) and returns the files written. Refuses a folder that already holds a pack.
     /// Throws <see cref="SurveyPackException"/> for a dictionary that does not read, naming the file and line.
     /// </summary>
     public static async Task<PackScaffoldResult> WriteAsync(string dictionaryPath, string? folder, CancellationToken cancellationToken = default)
@@ -47,7 +52,9 @@ public static partial class PackScaffold
             throw new SurveyPackException($"{e.Message} pack init needs a dictionary CSPro opens; correct it and run pack init again.", e);
         }
 
-        var id = IdFor(dictionary);
+        // The folder's name is the id when the folder is given (--out survey-packs/<id>): two packs of one dictionary
+        // (two rounds, two countries) then get two ids.
+        var id = folder is null ? IdFor(dictionary) : IdFor(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))));
         folder ??= Path.Combine("survey-packs", id);
         if (File.Exists(Path.Combine(folder, "pack.yaml")))
         {

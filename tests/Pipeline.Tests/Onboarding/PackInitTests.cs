@@ -58,7 +58,7 @@ public sealed class PackInitTests(ITestOutputHelper output) : IDisposable
         var scaffold = await PackScaffold.WriteAsync(RepoPaths.Fixture("cspro-samples/kenya-census-2019_CensusMainShortForm.dcf"), Path.Combine(_root, "kenya"));
 
         var pack = await SurveyPack.LoadAsync(scaffold.Folder);
-        Assert.Equal("census-main-dict", pack.Id);
+        Assert.Equal("kenya", pack.Id);
         Assert.Equal(["COUNTY"], pack.Manifest.Design.StratumItems);
         Assert.Equal(47, pack.Strata.Count);
         Assert.Equal(("county-1", 1L, 1L, 1L), (pack.Strata[0].Id, pack.Strata[0].Codes["COUNTY"], pack.Strata[0].Universe, pack.Strata[0].PlannedSample));
@@ -82,6 +82,20 @@ public sealed class PackInitTests(ITestOutputHelper output) : IDisposable
         var stratum = Assert.Single(pack.Strata);
         Assert.Equal(("all", 1L, 1L), (stratum.Id, stratum.Universe, stratum.PlannedSample));
         Assert.Equal("ID", scaffold.Plan.SequenceItem);
+    }
+
+    [Fact]
+    public async Task PackInit_OneDictionaryTwice_TheOutFoldersNamesAreTheIdsSoBothPacksLoad()
+    {
+        var dictionary = RepoPaths.Fixture("cspro-samples/value-processor.v81-json.dcf");
+        var packs = Path.Combine(_root, "two");
+        await PackScaffold.WriteAsync(dictionary, Path.Combine(packs, "Round_1"));
+        await PackScaffold.WriteAsync(dictionary, Path.Combine(packs, "round-2"));
+
+        var catalog = await SurveyPackCatalog.LoadAsync(packs);
+
+        Assert.Equal(["round-1", "round-2"], catalog.Packs.Select(p => p.Id).Order(StringComparer.Ordinal));
+        Assert.Empty(catalog.Broken);
     }
 
     [Fact]
