@@ -63,7 +63,13 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
         await output.WriteLineAsync($"Lake: {where}");
         foreach (var pack in services.GetRequiredService<SurveyPackCatalog>().Packs)
         {
-            var samples = new DirectoryInfo(Path.Combine(pack.Folder, "sample")).EnumerateFiles().Where(f => f.Extension != ".md").OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
+            var sampleFolder = new DirectoryInfo(Path.Combine(pack.Folder, "sample"));
+            if (!sampleFolder.Exists)
+            {
+                continue; // a pack made by pack init ships no sample export
+            }
+
+            var samples = sampleFolder.EnumerateFiles().Where(f => f.Extension != ".md").OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
             await IngestFilesAsync(pack.Id, samples, cancellationToken);
             await PrintFindingsAsync(pack, force: true, cancellationToken);
         }

@@ -76,7 +76,7 @@ public static partial class PackScaffold
         await Write("pack.yaml", PackScaffoldTexts.Manifest(id, dictionary, dictionaryFile, plan)).ConfigureAwait(false);
         await Write("design/strata.csv", Strata(plan)).ConfigureAwait(false);
         await Write("rules.yaml", PackScaffoldTexts.Rules(dictionary)).ConfigureAwait(false);
-        await Write("indicators.yaml", PackScaffoldTexts.Indicators(dictionary)).ConfigureAwait(false);
+        await Write("indicators.yaml", PackScaffoldTexts.Indicators(dictionary, plan)).ConfigureAwait(false);
         await Write("generator.yaml", PackScaffoldTexts.Generator(dictionary, plan)).ConfigureAwait(false);
         await Write("README.md", PackScaffoldTexts.Readme(id, dictionary, plan)).ConfigureAwait(false);
         return new PackScaffoldResult(id, Path.GetFullPath(folder), files, plan);

@@ -7,6 +7,11 @@ namespace Pipeline.Core.Packs;
 /// <summary>The commented files <see cref="PackScaffold"/> writes. Every comment says what a section does, its default and an example.</summary>
 internal static class PackScaffoldTexts
 {
+    /// <summary>The lines around the commented example of indicators.yaml.</summary>
+    public const string ExampleStart = "# ---- example ----\n";
+
+    public const string ExampleEnd = "# ---- end of example ----\n";
+
     public static string Manifest(string id, DataDictionary dictionary, string dictionaryFile, ScaffoldPlan plan)
     {
         var suggested = plan.SuggestedPersonal.Count > 0
@@ -93,24 +98,47 @@ internal static class PackScaffoldTexts
 
         """;
 
-    public static string Indicators(DataDictionary dictionary) => $"""
-        # The indicator catalogue of {dictionary.Name}, estimated design-weighted on every findings run (written empty by
-        # pack init: the findings then hold the case counts only). Example:
-        #   breakdowns:
-        #     - id: sex
-        #       label: Sex
-        #       item: SEX
-        #   indicators:
-        #     - id: owns-dwelling
-        #       label: Households that own their dwelling
-        #       item: TENURE
-        #       outcome: [1]
-        #       breakdowns: [sex]
-        # Format and every key: survey-packs/peru-coffee-cacao/indicators.yaml.
-        breakdowns: []
-        indicators: []
+    public static string Indicators(DataDictionary dictionary, ScaffoldPlan plan)
+    {
+        var example = ExampleIndicator(dictionary);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"# The indicator catalogue of {dictionary.Name}, estimated design-weighted on every findings run. pack init wrote\n");
+        text.Append("# it empty: the findings then have no figure and count no case. To get a first figure, delete the two empty lists\n");
+        text.Append("# at the end and remove '# ' (hash and one space) at the start of each line of the example.\n");
+        text.Append("# Keys: id, title, record, item, outcome (codes counted in the numerator), breakdowns (ids of 'breakdowns'),\n");
+        text.Append("# excludeFromDenominator, universe, statistic (proportion, mean, total); every key: survey-packs/peru-coffee-cacao/indicators.yaml.\n");
+        if (example is { } e)
+        {
+            text.Append(ExampleStart);
+            text.Append(plan.StratumItem is { } stratum
+                ? $"# breakdowns:\n#   - id: stratum\n#     label: Stratum\n#     item: {stratum}\n"
+                : "# breakdowns: []\n");
+            text.Append(CultureInfo.InvariantCulture, $"# indicators:\n#   - id: {e.Item.ToLowerInvariant().Replace('_', '-')}-{e.Code}\n#     title: {Quote($"{e.Label}: {e.CodeLabel}")}\n#     record: {e.Record}\n#     item: {e.Item}\n#     outcome: [{e.Code}]\n");
+            text.Append(plan.StratumItem is null ? string.Empty : "#     breakdowns: [stratum]\n");
+            text.Append(ExampleEnd);
+        }
 
-        """;
+        text.Append("breakdowns: []\nindicators: []\n");
+        return text.ToString();
+    }
+
+    /// <summary>The first coded item of a single record: a first figure the data manager can switch on.</summary>
+    private static (string Record, string Item, string Label, long Code, string CodeLabel)? ExampleIndicator(DataDictionary dictionary)
+    {
+        foreach (var record in dictionary.Levels[0].Records.Where(r => r.MaxRecords == 1))
+        {
+            foreach (var item in record.Items.Where(i => i is { DataType: ItemDataType.Numeric, Decimals: 0, Occurrences: <= 1 }))
+            {
+                var first = item.PrimaryValueSet?.Values.FirstOrDefault(v => v.Special is null && v.Pairs is [{ To: null }]);
+                if (item.PrimaryValueSet?.Values.Count(v => v.Special is null) >= 2 && first is not null && long.TryParse(first.Pairs[0].From.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code))
+                {
+                    return (record.Name, item.Name, item.Label.Length > 0 ? item.Label : item.Name, code, first.Label);
+                }
+            }
+        }
+
+        return null;
+    }
 
     public static string Generator(DataDictionary dictionary, ScaffoldPlan plan)
     {

@@ -154,7 +154,7 @@ public sealed class SurveyPack
         Gazetteer? gazetteer = null;
         if (manifest.Cleaning is { Length: > 0 } && Resolve(folder, manifest.Cleaning, manifestPath, lines, ["cleaning"], problems) is { } cleaningPath && dictionary is not null)
         {
-            await Collect(problems, async () =>
+            await Collect(problems, cleaningPath, async () =>
             {
                 cleaning = await ReadYamlAsync<CleaningCatalogue>(cleaningPath, cancellationToken).ConfigureAwait(false);
                 cleaning.Check(dictionary, cleaningPath, YamlLines.Of(await File.ReadAllTextAsync(cleaningPath, cancellationToken).ConfigureAwait(false)));
@@ -171,7 +171,7 @@ public sealed class SurveyPack
         var indicators = new IndicatorCatalogue();
         if (Resolve(folder, manifest.Indicators, manifestPath, lines, ["indicators"], problems) is { } indicatorsPath && dictionary is not null)
         {
-            await Collect(problems, async () =>
+            await Collect(problems, indicatorsPath, async () =>
             {
                 indicators = await ReadYamlAsync<IndicatorCatalogue>(indicatorsPath, cancellationToken).ConfigureAwait(false);
                 indicators.Check(dictionary, indicatorsPath, record => cleaning.AddedNames(dictionary, record));
@@ -181,7 +181,7 @@ public sealed class SurveyPack
         var rules = new RuleCatalogue();
         if (manifest.Rules is { Length: > 0 } && Resolve(folder, manifest.Rules, manifestPath, lines, ["rules"], problems) is { } rulesPath && dictionary is not null)
         {
-            await Collect(problems, async () =>
+            await Collect(problems, rulesPath, async () =>
             {
                 rules = await ReadYamlAsync<RuleCatalogue>(rulesPath, cancellationToken).ConfigureAwait(false);
                 rules.Check(dictionary, rulesPath, record => cleaning.AddedNames(dictionary, record), YamlLines.Of(await File.ReadAllTextAsync(rulesPath, cancellationToken).ConfigureAwait(false)));
@@ -244,7 +244,7 @@ public sealed class SurveyPack
         }
     }
 
-    private static async Task Collect(List<string> problems, Func<Task> check)
+    private static async Task Collect(List<string> problems, string path, Func<Task> check)
     {
         try
         {
@@ -253,6 +253,11 @@ public sealed class SurveyPack
         catch (SurveyPackException e)
         {
             problems.Add(e.Message);
+        }
+        catch (Exception e) when (e is NullReferenceException or ArgumentNullException)
+        {
+            // A key with nothing after it ("breakdowns:") reads as null, not as an empty list.
+            problems.Add($"{path}: a key has no value (e.g. 'breakdowns:' with nothing under it, or '- ' with nothing after it); write [] for an empty list or remove the key.");
         }
     }
 

@@ -120,6 +120,17 @@ public sealed class PackCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_IndicatorsKeyWithNothingUnderIt_IsAProblemNotANullReferenceException()
+    {
+        var indicators = Path.Combine(_folder, "indicators.yaml");
+        await File.WriteAllTextAsync(indicators, "breakdowns:\nindicators: []\n");
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.Equal($"{indicators}: a key has no value (e.g. 'breakdowns:' with nothing under it, or '- ' with nothing after it); write [] for an empty list or remove the key.", Assert.Single(result.Problems));
+    }
+
+    [Fact]
     public async Task Check_CleanPack_HasNoProblemAndLoads()
     {
         var result = await SurveyPack.CheckAsync(_folder);

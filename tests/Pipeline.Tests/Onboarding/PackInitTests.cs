@@ -72,6 +72,43 @@ public sealed class PackInitTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(pack.Indicators.Indicators);
     }
 
+    /// <summary>docs/adding-a-survey.md, step by step: init, switch on the example indicator, generate, ingest, findings.</summary>
+    [Theory]
+    [InlineData("kenya-census-2019_CensusMainShortForm.dcf")]
+    [InlineData("value-processor.v81-json.dcf")]
+    public async Task PackInit_ExampleIndicatorSwitchedOn_FindingsEstimateItOverEveryGeneratedCase(string dictionary)
+    {
+        var packs = Path.Combine(_root, "walk");
+        var scaffold = await PackScaffold.WriteAsync(RepoPaths.Fixture(Path.Combine("cspro-samples", dictionary)), Path.Combine(packs, "survey"));
+        var indicators = Path.Combine(scaffold.Folder, "indicators.yaml");
+        var inExample = false;
+        var lines = new List<string>();
+        foreach (var line in await File.ReadAllLinesAsync(indicators))
+        {
+            inExample = line == "# ---- example ----" || (inExample && line != "# ---- end of example ----");
+            if (line is not ("breakdowns: []" or "indicators: []"))
+            {
+                lines.Add(inExample && line.StartsWith("# ", StringComparison.Ordinal) && line != "# ---- example ----" ? line[2..] : line);
+            }
+        }
+
+        await File.WriteAllLinesAsync(indicators, lines);
+        var pack = await SurveyPack.LoadAsync(scaffold.Folder);
+        var indicator = Assert.Single(pack.Indicators.Indicators);
+        var cases = Math.Min(60, (await GeneratorSpec.LoadAsync(pack)).MaxCases);
+        await new ExportGenerator().GenerateAsync(pack, new GeneratorOptions { Cases = cases, Formats = ExportFormats.Dat, OutputFolder = Path.Combine(_root, "walk-exports") }, default);
+
+        await using var pipeline = await TestPipeline.LocalAsync(await SurveyPackCatalog.LoadAsync(packs));
+        var dat = Directory.EnumerateFiles(Path.Combine(_root, "walk-exports"), "*.dat").Single();
+        var outcome = await pipeline.Get<IngestService>().IngestAsync(await pipeline.UploadAsync(pack.Id, dat));
+        var run = await pipeline.Get<Pipeline.Core.Findings.FindingsService>().RecomputeAsync(pack);
+
+        Assert.Equal(UploadStatus.Succeeded, outcome.Upload.Status);
+        Assert.Equal(cases, run.Status.Record.Cases);
+        var all = run.Rows.Single(r => r.IndicatorId == indicator.Id && r.CellKey == "all");
+        Assert.InRange(all.Estimate.Estimate, 0.0, 1.0);
+    }
+
     [Fact]
     public async Task PackInit_ValueProcessorWithOneNumericId_WritesOneAllCasesStratum()
     {
