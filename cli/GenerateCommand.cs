@@ -14,7 +14,10 @@ internal static class GenerateCommand
         try
         {
             var catalog = await SurveyPackCatalog.LoadAsync(packsFolder?.FullName ?? Runner.DefaultPacksFolder(), cancellationToken);
-            var pack = catalog.Find(survey) ?? throw new SurveyPackException($"No survey pack '{survey}'; known: {string.Join(", ", catalog.Packs.Select(p => p.Id))}.");
+            PackCommands.ReportBroken(catalog);
+            var pack = catalog.Find(survey) ?? throw new SurveyPackException(catalog.FindBroken(survey) is { } broken
+                ? $"Survey pack '{survey}' is broken: {broken.Summary} Run 'pack check {broken.Folder}' and fix it."
+                : $"No survey pack '{survey}'; known: {string.Join(", ", catalog.Packs.Select(p => p.Id))}.");
             var options = new GeneratorOptions { Cases = cases, Seed = seed, Formats = ParseFormats(formats), Faults = faults, OutputFolder = output.FullName };
             var clock = Stopwatch.StartNew();
             var result = await new ExportGenerator().GenerateAsync(pack, options, cancellationToken);

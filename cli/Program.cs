@@ -35,7 +35,16 @@ var generate = new Command("generate", "Write synthetic CSPro exports of a surve
 generate.SetAction((parse, ct) => GenerateCommand.RunAsync(
     parse.GetValue(packs), parse.GetValue(generateSurvey)!, parse.GetValue(cases), parse.GetValue(seed), parse.GetValue(formats)!, parse.GetValue(faults)!, parse.GetValue(outFolder)!, ct));
 
-var root = new RootCommand("Survey data pipeline: CSPro exports → validated Parquet lake → design-weighted findings.") { demo, ingest, run, findings, generate };
+var dictionaryFile = new Option<FileInfo>("--dictionary") { Description = "The survey's CSPro dictionary (.dcf, text or JSON).", Required = true };
+var packOut = new Option<DirectoryInfo?>("--out") { Description = "The new pack's folder. Default: survey-packs/<id>, the id made from the dictionary's name." };
+var init = new Command("init", "Write a working survey pack from a CSPro dictionary alone (then fill in strata and personal data; see docs/adding-a-survey.md).") { dictionaryFile, packOut };
+init.SetAction((parse, ct) => PackCommands.InitAsync(parse.GetValue(dictionaryFile)!, parse.GetValue(packOut), ct));
+var packFolder = new Argument<DirectoryInfo>("folder") { Description = "The survey pack's folder (the one holding pack.yaml)." };
+var check = new Command("check", "Check a survey pack: every problem with file and line. Exit code 0 when clean, 1 when not.") { packFolder };
+check.SetAction((parse, ct) => PackCommands.CheckAsync(parse.GetValue(packFolder)!, ct));
+var pack = new Command("pack", "Make and check survey packs.") { init, check };
+
+var root = new RootCommand("Survey data pipeline: CSPro exports → validated Parquet lake → design-weighted findings.") { demo, ingest, run, findings, generate, pack };
 return await root.Parse(args).InvokeAsync();
 
 RunnerSettings Settings(ParseResult parse) => new(

@@ -28,6 +28,7 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
         {
             var packsFolder = settings.Packs?.FullName ?? DefaultPacksFolder();
             var packs = await SurveyPackCatalog.LoadAsync(packsFolder, cancellationToken);
+            PackCommands.ReportBroken(packs);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
             builder.Logging.SetMinimumLevel(settings.Verbose ? LogLevel.Information : LogLevel.Warning);
             var backend = settings.Connection is { Length: > 0 } connection
@@ -62,7 +63,13 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
         await output.WriteLineAsync($"Lake: {where}");
         foreach (var pack in services.GetRequiredService<SurveyPackCatalog>().Packs)
         {
-            var samples = new DirectoryInfo(Path.Combine(pack.Folder, "sample")).EnumerateFiles().Where(f => f.Extension != ".md").OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
+            var sampleFolder = new DirectoryInfo(Path.Combine(pack.Folder, "sample"));
+            if (!sampleFolder.Exists)
+            {
+                continue; // a pack made by pack init ships no sample export
+            }
+
+            var samples = sampleFolder.EnumerateFiles().Where(f => f.Extension != ".md").OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
             await IngestFilesAsync(pack.Id, samples, cancellationToken);
             await PrintFindingsAsync(pack, force: true, cancellationToken);
         }

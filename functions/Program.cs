@@ -7,7 +7,8 @@ using Pipeline.Core.Packs;
 using Pipeline.Functions;
 using Pipeline.Storage;
 
-// The Functions host: load the survey packs (a bad pack stops start-up with its file and line), wire the core over Azure
+// The Functions host: load the survey packs (a broken pack is logged with its files and lines and skipped; the others
+// keep working, and an upload to it is rejected with the reason), wire the core over Azure
 // Storage, send telemetry to Application Insights, and let the triggers call the core.
 var builder = FunctionsApplication.CreateBuilder(args);
 var packsPath = builder.Configuration["Pipeline:SurveyPacksPath"] is { Length: > 0 } configured
@@ -17,4 +18,6 @@ var packs = await SurveyPackCatalog.LoadAsync(packsPath);
 builder.Services.AddSurveyPipeline(builder.Configuration, packs, LakeBackend.AzureFromConfiguration(builder.Configuration));
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
 builder.Logging.Services.Configure<LoggerFilterOptions>(Telemetry.KeepInformationLogs);
-await builder.Build().RunAsync();
+var app = builder.Build();
+PipelineServices.LogBrokenPacks(packs, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pipeline.Packs"));
+await app.RunAsync();

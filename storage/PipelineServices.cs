@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Core.Findings;
 using Pipeline.Core.Ingest;
@@ -24,7 +25,7 @@ public static class PipelineServices
     /// <summary>Name of the connection setting: a connection string, or a section with blobServiceUri/tableServiceUri.</summary>
     public const string ConnectionName = "LakeStorage";
 
-    /// <summary>Registers options, storage and core services. The survey packs are loaded beforehand so a bad pack fails start-up.</summary>
+    /// <summary>Registers options, storage and core services. The survey packs are loaded beforehand; a broken one is in <see cref="SurveyPackCatalog.Broken"/> (log it with <see cref="LogBrokenPacks"/>).</summary>
     public static IServiceCollection AddSurveyPipeline(this IServiceCollection services, IConfiguration configuration, SurveyPackCatalog packs, LakeBackend backend)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -48,6 +49,20 @@ public static class PipelineServices
         services.AddSingleton<IngestService>();
         services.AddSingleton<FindingsService>();
         return services;
+    }
+
+    /// <summary>
+    /// Logs each broken pack of <paramref name="packs"/> once, as a warning: the host runs on with the others, and an
+    /// upload to a broken pack is rejected with the same reason.
+    /// </summary>
+    public static void LogBrokenPacks(SurveyPackCatalog packs, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(packs);
+        ArgumentNullException.ThrowIfNull(logger);
+        foreach (var broken in packs.Broken)
+        {
+            logger.LogWarning("Survey pack {Pack} in {Folder} is broken and skipped; uploads to it are rejected until it is fixed: {Problems}", broken.Id, broken.Folder, broken.Summary);
+        }
     }
 }
 

@@ -81,6 +81,11 @@ public sealed class IngestService
 
         try
         {
+            if (pack is null && _packs.FindBroken(surveyId) is { } broken)
+            {
+                throw new InputFileException(incomingPath, $"survey pack '{broken.Id}' is broken and not loaded, so nothing can be ingested for it: {broken.Summary}", $"Fix the pack (survey-pipeline pack check {broken.Folder} lists every problem), redeploy it and upload again.");
+            }
+
             if (pack is null)
             {
                 throw new InputFileException(incomingPath, $"the first folder of the path ('{surveyId}') names no survey pack; known packs: {string.Join(", ", _packs.Packs.Select(p => p.Id))}.", "Upload to incoming/<survey-pack-id>/<file>.");

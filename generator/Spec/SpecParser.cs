@@ -97,10 +97,13 @@ internal sealed partial class SpecParser
         }
 
         var records = dictionary.Records.Select((r, i) => new RecordPlan(i, r, RecordLayout.For(_pack, r))).ToArray();
+        // The main record is written for every case: the first required single record, else (a dictionary whose records
+        // are all Required=No, as in many censuses) the first single record: CSPro lets a case hold it.
         var main = Array.FindIndex(records, r => r.IsSingle && r.Record.Required);
+        main = main >= 0 ? main : Array.FindIndex(records, r => r.IsSingle);
         if (main < 0)
         {
-            throw new GeneratorSpecException($"{_yaml.File}: dictionary {dictionary.Name} has no required single record to hold the case's main answers.");
+            throw new GeneratorSpecException($"{_yaml.File}: dictionary {dictionary.Name} has no single record (MaxRecords=1) to hold the case's main answers.");
         }
 
         _spec.Records = records;

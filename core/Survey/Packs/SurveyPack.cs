@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Pipeline.Core.Dictionary;
-using Sylvan.Data.Csv;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -88,131 +87,218 @@ public sealed class SurveyPack
         .WithNodeDeserializer(new ReadOnlyCollectionsYaml())
         .Build();
 
-    /// <summary>Loads and checks a pack folder; throws <see cref="SurveyPackException"/> naming the file and the problem.</summary>
+    /// <summary>
+    /// Loads and checks a pack folder; throws <see cref="SurveyPackException"/> listing every problem, each with its file
+    /// (and line and column where known) and what to do.
+    /// </summary>
     public static async Task<SurveyPack> LoadAsync(string folder, CancellationToken cancellationToken = default)
     {
+        var result = await CheckAsync(folder, cancellationToken).ConfigureAwait(false);
+        return result.Pack ?? throw new SurveyPackException(result.Problems.Count == 1
+            ? result.Problems[0]
+            : $"Survey pack '{result.Id}' has {result.Problems.Count} problems:{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", result.Problems)}");
+    }
+
+    /// <summary>
+    /// Checks a pack folder file by file and loads it when clean. A problem in one file does not stop the check of the
+    /// others (a file that needs the dictionary is checked only when the dictionary reads); it never throws for a bad pack.
+    /// </summary>
+    public static async Task<PackCheckResult> CheckAsync(string folder, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var full = Path.GetFullPath(folder);
+        var problems = new List<string>();
+        var id = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         var manifestPath = Path.Combine(folder, "pack.yaml");
         if (!File.Exists(manifestPath))
         {
-            throw new SurveyPackException($"{manifestPath}: not found. A survey pack folder needs a pack.yaml (see survey-packs/README.md).");
+            problems.Add($"{manifestPath}: not found. A survey pack folder needs a pack.yaml; make one with 'survey-pipeline pack init --dictionary <file.dcf>' (see docs/adding-a-survey.md).");
+            return new PackCheckResult(full, id, null, problems);
         }
 
-        var manifest = await ReadYamlAsync<PackManifest>(manifestPath, cancellationToken).ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(manifest.Id))
-        {
-            throw new SurveyPackException($"{manifestPath}: 'id' is missing; give the pack a short id such as 'peru-coffee-cacao'.");
-        }
-
-        DataDictionary dictionary;
+        var manifestText = await File.ReadAllTextAsync(manifestPath, cancellationToken).ConfigureAwait(false);
+        PackManifest manifest;
         try
         {
-            dictionary = await DictionaryReader.ReadFileAsync(Resolve(folder, manifest.Dictionary, manifestPath, "dictionary"), cancellationToken).ConfigureAwait(false);
+            manifest = Yaml.Deserialize<PackManifest>(manifestText) ?? throw new SurveyPackException($"{manifestPath}: the file is empty; it needs at least id, dictionary, design and indicators (see docs/adding-a-survey.md).");
         }
-        catch (DictionaryFormatException e)
+        catch (Exception e) when (e is YamlException or SurveyPackException)
         {
-            throw new SurveyPackException($"Survey pack '{manifest.Id}': {e.Message}", e);
+            problems.Add(YamlProblem(manifestPath, e));
+            return new PackCheckResult(full, id, null, problems);
         }
 
-        if (DictionaryChecks.Problems(dictionary) is { Count: > 0 } problems)
+        var lines = YamlLines.Of(manifestText);
+        if (string.IsNullOrWhiteSpace(manifest.Id))
         {
-            throw new SurveyPackException($"Survey pack '{manifest.Id}': the dictionary {manifest.Dictionary} breaks CSPro's rules:{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", problems.Take(20))}");
+            problems.Add($"{manifestPath}: 'id' is missing; give the pack a short id such as 'peru-coffee-cacao' (uploads go to incoming/<id>/).");
+        }
+        else
+        {
+            id = manifest.Id;
         }
 
-        foreach (var item in manifest.PersonalData.Drop.Concat(manifest.PersonalData.Pseudonymise).Concat(manifest.Design.StratumItems))
+        var dictionary = await ReadDictionaryAsync(folder, manifest, manifestPath, lines, problems, cancellationToken).ConfigureAwait(false);
+        if (dictionary is not null)
         {
-            if (dictionary.FindItem(item) is null)
-            {
-                throw new SurveyPackException($"{manifestPath}: item '{item}' is not in the dictionary {manifest.Dictionary}.");
-            }
+            CheckManifestItems(manifest, dictionary, manifestPath, lines, problems);
         }
 
-        var strata = await ReadStrataAsync(Resolve(folder, manifest.Design.Strata, manifestPath, "design.strata"), manifest.Design.StratumItems, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Stratum> strata = [];
+        if (Resolve(folder, manifest.Design.Strata, manifestPath, lines, ["design", "strata"], problems) is { } strataPath)
+        {
+            strata = await StrataFile.ReadAsync(strataPath, manifest.Design.StratumItems, problems, cancellationToken).ConfigureAwait(false);
+        }
+
         var cleaning = new CleaningCatalogue();
         Gazetteer? gazetteer = null;
-        if (manifest.Cleaning is { Length: > 0 })
+        if (manifest.Cleaning is { Length: > 0 } && Resolve(folder, manifest.Cleaning, manifestPath, lines, ["cleaning"], problems) is { } cleaningPath && dictionary is not null)
         {
-            var cleaningPath = Resolve(folder, manifest.Cleaning, manifestPath, "cleaning");
-            cleaning = await ReadYamlAsync<CleaningCatalogue>(cleaningPath, cancellationToken).ConfigureAwait(false);
-            cleaning.Check(dictionary, cleaningPath, YamlLines.Of(await File.ReadAllTextAsync(cleaningPath, cancellationToken).ConfigureAwait(false)));
-            if (cleaning.Gazetteer is { } step)
+            await Collect(problems, cleaningPath, async () =>
             {
-                gazetteer = await Gazetteer.LoadAsync(Resolve(folder, step.File, cleaningPath, "gazetteer.file"), cancellationToken).ConfigureAwait(false);
-            }
+                cleaning = await ReadYamlAsync<CleaningCatalogue>(cleaningPath, cancellationToken).ConfigureAwait(false);
+                cleaning.Check(dictionary, cleaningPath, YamlLines.Of(await File.ReadAllTextAsync(cleaningPath, cancellationToken).ConfigureAwait(false)));
+                if (cleaning.Gazetteer is { } step)
+                {
+                    var gazetteerPath = Path.Combine(folder, step.File);
+                    gazetteer = File.Exists(gazetteerPath)
+                        ? await Gazetteer.LoadAsync(gazetteerPath, cancellationToken).ConfigureAwait(false)
+                        : throw new SurveyPackException($"{cleaningPath}: 'gazetteer.file' points to {step.File}, which does not exist in {folder}; add the file or correct the path.");
+                }
+            }).ConfigureAwait(false);
         }
 
-        var indicatorsPath = Resolve(folder, manifest.Indicators, manifestPath, "indicators");
-        var indicators = await ReadYamlAsync<IndicatorCatalogue>(indicatorsPath, cancellationToken).ConfigureAwait(false);
-        indicators.Check(dictionary, indicatorsPath, record => cleaning.AddedNames(dictionary, record));
-        var rules = new RuleCatalogue();
-        if (manifest.Rules is { Length: > 0 })
+        var indicators = new IndicatorCatalogue();
+        if (Resolve(folder, manifest.Indicators, manifestPath, lines, ["indicators"], problems) is { } indicatorsPath && dictionary is not null)
         {
-            var rulesPath = Resolve(folder, manifest.Rules, manifestPath, "rules");
-            rules = await ReadYamlAsync<RuleCatalogue>(rulesPath, cancellationToken).ConfigureAwait(false);
-            rules.Check(dictionary, rulesPath, record => cleaning.AddedNames(dictionary, record), YamlLines.Of(await File.ReadAllTextAsync(rulesPath, cancellationToken).ConfigureAwait(false)));
+            await Collect(problems, indicatorsPath, async () =>
+            {
+                indicators = await ReadYamlAsync<IndicatorCatalogue>(indicatorsPath, cancellationToken).ConfigureAwait(false);
+                indicators.Check(dictionary, indicatorsPath, record => cleaning.AddedNames(dictionary, record));
+            }).ConfigureAwait(false);
+        }
+
+        var rules = new RuleCatalogue();
+        if (manifest.Rules is { Length: > 0 } && Resolve(folder, manifest.Rules, manifestPath, lines, ["rules"], problems) is { } rulesPath && dictionary is not null)
+        {
+            await Collect(problems, rulesPath, async () =>
+            {
+                rules = await ReadYamlAsync<RuleCatalogue>(rulesPath, cancellationToken).ConfigureAwait(false);
+                rules.Check(dictionary, rulesPath, record => cleaning.AddedNames(dictionary, record), YamlLines.Of(await File.ReadAllTextAsync(rulesPath, cancellationToken).ConfigureAwait(false)));
+            }).ConfigureAwait(false);
+        }
+
+        if (problems.Count > 0 || dictionary is null)
+        {
+            return new PackCheckResult(full, id, null, problems);
         }
 
         // The catalogues' expressions were all parsed by Check: fix them, so no upload parses one.
         cleaning.Expressions.Freeze();
         rules.Expressions.Freeze();
         var hash = await HashFolderAsync(folder, cancellationToken).ConfigureAwait(false);
-        return new SurveyPack(Path.GetFullPath(folder), manifest, dictionary, strata, indicators, rules, cleaning, gazetteer, hash);
+        return new PackCheckResult(full, id, new SurveyPack(full, manifest, dictionary, strata, indicators, rules, cleaning, gazetteer, hash), problems);
     }
 
-    private static string Resolve(string folder, string relative, string manifestPath, string key)
+    private static async Task<DataDictionary?> ReadDictionaryAsync(string folder, PackManifest manifest, string manifestPath, YamlLines lines, List<string> problems, CancellationToken cancellationToken)
     {
+        if (Resolve(folder, manifest.Dictionary, manifestPath, lines, ["dictionary"], problems) is not { } path)
+        {
+            return null;
+        }
+
+        DataDictionary dictionary;
+        try
+        {
+            dictionary = await DictionaryReader.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DictionaryFormatException e)
+        {
+            problems.Add(e.Message);
+            return null;
+        }
+
+        if (DictionaryChecks.Problems(dictionary) is { Count: > 0 } broken)
+        {
+            problems.Add($"{path}: the dictionary breaks CSPro's rules; correct it in CSPro's dictionary editor:{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", broken.Take(20))}");
+            return null;
+        }
+
+        return dictionary;
+    }
+
+    private static void CheckManifestItems(PackManifest manifest, DataDictionary dictionary, string manifestPath, YamlLines lines, List<string> problems)
+    {
+        var lists = new (string[] Keys, IReadOnlyList<string> Items)[]
+        {
+            (["personalData", "drop"], manifest.PersonalData.Drop),
+            (["personalData", "pseudonymise"], manifest.PersonalData.Pseudonymise),
+            (["design", "stratumItems"], manifest.Design.StratumItems),
+        };
+        foreach (var (keys, items) in lists)
+        {
+            foreach (var item in items.Where(i => dictionary.FindItem(i) is null))
+            {
+                problems.Add($"{Where(manifestPath, lines.Position(keys, item))}: {string.Join('.', keys)} names '{item}', which is not an item of the dictionary {manifest.Dictionary}; correct the name or remove it.");
+            }
+        }
+    }
+
+    private static async Task Collect(List<string> problems, string path, Func<Task> check)
+    {
+        try
+        {
+            await check().ConfigureAwait(false);
+        }
+        catch (SurveyPackException e)
+        {
+            problems.Add(e.Message);
+        }
+        catch (Exception e) when (e is NullReferenceException or ArgumentNullException)
+        {
+            // A key with nothing after it ("breakdowns:") reads as null, not as an empty list.
+            problems.Add($"{path}: a key has no value (e.g. 'breakdowns:' with nothing under it, or '- ' with nothing after it); write [] for an empty list or remove the key.");
+        }
+    }
+
+    private static string Where(string path, string? position) => position is null ? path : $"{path}, {position}";
+
+    private static string? Resolve(string folder, string relative, string manifestPath, YamlLines lines, string[] keys, List<string> problems)
+    {
+        var key = string.Join('.', keys);
         if (string.IsNullOrWhiteSpace(relative))
         {
-            throw new SurveyPackException($"{manifestPath}: '{key}' is missing.");
+            problems.Add($"{manifestPath}: '{key}' is missing; name the file, relative to the pack folder (see docs/adding-a-survey.md).");
+            return null;
         }
 
         var path = Path.Combine(folder, relative);
-        return File.Exists(path) ? path : throw new SurveyPackException($"{manifestPath}: '{key}' points to {relative}, which does not exist in {folder}.");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        problems.Add($"{Where(manifestPath, lines.Position(keys))}: '{key}' points to {relative}, which does not exist in {folder}; add the file or correct the path.");
+        return null;
     }
 
+    private static string YamlProblem(string path, Exception e) => e is YamlException y
+        ? $"{path}, line {y.Start.Line}, column {y.Start.Column}: {y.InnerException?.Message ?? y.Message} Correct the YAML there (indentation, a missing ':' or an unknown key)."
+        : e.Message;
+
+    /// <summary>Reads a catalogue; a file with no entries (only comments, or nothing) is an empty catalogue.</summary>
     private static async Task<T> ReadYamlAsync<T>(string path, CancellationToken cancellationToken)
+        where T : new()
     {
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         try
         {
-            return Yaml.Deserialize<T>(text) ?? throw new SurveyPackException($"{path}: the file is empty.");
+            return Yaml.Deserialize<T>(text) ?? new T();
         }
         catch (YamlException e)
         {
-            throw new SurveyPackException($"{path}, line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}", e);
+            throw new SurveyPackException(YamlProblem(path, e), e);
         }
-    }
-
-    private static async Task<IReadOnlyList<Stratum>> ReadStrataAsync(string path, IReadOnlyList<string> stratumItems, CancellationToken cancellationToken)
-    {
-        var strata = new List<Stratum>();
-        using var text = File.OpenText(path);
-        await using var csv = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true }, cancellationToken).ConfigureAwait(false);
-        var line = 1;
-        while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            line++;
-            var codes = stratumItems.ToDictionary(i => i, i => long.Parse(Column(csv, i, path, line), CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
-            strata.Add(new Stratum(
-                Column(csv, "stratum_id", path, line),
-                Column(csv, "label", path, line),
-                codes,
-                long.Parse(Column(csv, "universe", path, line), CultureInfo.InvariantCulture),
-                long.Parse(Column(csv, "planned_sample", path, line), CultureInfo.InvariantCulture)));
-        }
-
-        return strata.Count > 0 ? strata : throw new SurveyPackException($"{path}: no strata; expected one row per stratum.");
-    }
-
-    private static string Column(CsvDataReader csv, string name, string path, int line)
-    {
-        var ordinal = csv.GetOrdinal(name);
-        if (ordinal < 0)
-        {
-            throw new SurveyPackException($"{path}: column '{name}' is missing from the header.");
-        }
-
-        var value = csv.GetString(ordinal);
-        return value.Length > 0 ? value : throw new SurveyPackException($"{path}, line {line}: '{name}' is empty.");
     }
 
     private static async Task<string> HashFolderAsync(string folder, CancellationToken cancellationToken)

@@ -49,6 +49,27 @@ public sealed class YamlLines
             : entry.Start.Line;
     }
 
+    /// <summary>
+    /// "line n, column c" of the value at the mapping path <paramref name="keys"/> (e.g. personalData, drop), or of the
+    /// list element equal to <paramref name="element"/> in it; null when unknown.
+    /// </summary>
+    public string? Position(IReadOnlyList<string> keys, string? element = null)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        YamlNode? node = _root;
+        foreach (var key in keys)
+        {
+            node = node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
+        }
+
+        if (node is YamlSequenceNode sequence && element is not null)
+        {
+            node = sequence.Children.FirstOrDefault(c => c is YamlScalarNode s && string.Equals(s.Value, element, StringComparison.OrdinalIgnoreCase)) ?? node;
+        }
+
+        return node is null ? null : $"line {node.Start.Line}, column {node.Start.Column}";
+    }
+
     /// <summary>"path, line n" when the line is known, else "path".</summary>
     public static string Where(string path, long? line) => line is { } n ? $"{path}, line {n}" : path;
 }
