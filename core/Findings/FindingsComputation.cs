@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Core.Dictionary;
 using Pipeline.Core.Packs;
 
 namespace Pipeline.Core.Findings;
@@ -19,11 +20,22 @@ internal sealed class FindingsComputation
     private readonly Dictionary<string, IndicatorPlan[]> _plans = new(StringComparer.OrdinalIgnoreCase);
     private long _outsideDesign;
 
+    // The record whose rows are the cases (one per case): it counts the cases in the design even when no indicator
+    // reads it, or when the pack has no indicator yet. Null when the stratum items are not on it.
+    private readonly string? _caseRecord;
+
     public FindingsComputation(SurveyPack pack, double confidence)
     {
         _pack = pack;
         _confidence = confidence;
         _strata = pack.Strata;
+        var caseRecord = CaseRecord.Of(pack.Dictionary);
+        if (pack.Manifest.Design.StratumItems.All(item => IsOn(pack.Dictionary, caseRecord, item)))
+        {
+            _caseRecord = caseRecord.Name;
+            Need(Items(_caseRecord), pack.Manifest.Design.StratumItems);
+        }
+
         foreach (var indicator in pack.Indicators.Indicators)
         {
             var items = Items(indicator.Record);
@@ -38,14 +50,17 @@ internal sealed class FindingsComputation
         }
     }
 
-    /// <summary>Cases of the first indicator record that fell in a stratum of the design.</summary>
-    public long CasesInDesign => _sampleSizeByRecord.Values.FirstOrDefault()?.Sum() ?? 0;
+    /// <summary>Cases (rows of the case record, else of the first indicator record) that fell in a stratum of the design.</summary>
+    public long CasesInDesign => CaseSizes()?.Sum() ?? 0;
+
+    /// <summary>The records to read, each with <see cref="ItemsNeeded"/>: the case record first, then the indicators' records.</summary>
+    public IReadOnlyList<string> Records => [.. _itemsByRecord.Keys];
 
     public string CoverageNote
     {
         get
         {
-            var sizes = _sampleSizeByRecord.Values.FirstOrDefault() ?? new long[_strata.Count];
+            var sizes = CaseSizes() ?? new long[_strata.Count];
             var uncovered = _strata.Where((s, h) => s.Universe > 0 && sizes[h] == 0).Select(s => $"{s.Id} (N={s.Universe})").ToList();
             var note = uncovered.Count == 0 ? "Every stratum has sample." : $"Strata with no sample: {string.Join(", ", uncovered)}; estimates cover the sampled strata only.";
             return _outsideDesign == 0 ? note : $"{note} {_outsideDesign} cases matched no stratum and were left out.";
@@ -243,6 +258,13 @@ internal sealed class FindingsComputation
 
         return items;
     }
+
+    private long[]? CaseSizes() =>
+        _caseRecord is not null && _sampleSizeByRecord.TryGetValue(_caseRecord, out var sizes) ? sizes : _sampleSizeByRecord.Values.FirstOrDefault();
+
+    private static bool IsOn(DataDictionary dictionary, DictionaryRecord record, string item) =>
+        dictionary.CaseIdItems.Any(i => string.Equals(i.Name, item, StringComparison.OrdinalIgnoreCase)) ||
+        record.Items.Any(i => string.Equals(i.Name, item, StringComparison.OrdinalIgnoreCase));
 
     private static void Need(List<string> items, IEnumerable<string> names)
     {

@@ -84,7 +84,7 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IFindingsPu
         try
         {
             var computation = new FindingsComputation(pack, _options.Confidence);
-            foreach (var record in pack.Indicators.Indicators.Select(i => i.Record).Distinct(StringComparer.OrdinalIgnoreCase))
+            foreach (var record in computation.Records)
             {
                 var items = computation.ItemsNeeded(record);
                 await foreach (var values in new CuratedView(lake).ReadAsync(view, record, items, cancellationToken).ConfigureAwait(false))

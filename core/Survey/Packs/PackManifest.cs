@@ -21,7 +21,7 @@ public sealed class PackManifest
     /// <summary>The rule catalogue (YAML): skip patterns and consistency checks. Optional.</summary>
     public string? Rules { get; init; }
 
-    /// <summary>The cleaning steps file (e.g. cleaning.yaml); optional: without it, only text normalisation and the dictionary's special values apply.</summary>
+    /// <summary>The cleaning steps file (e.g. cleaning.yaml); optional: without it, only the dictionary's special values apply (text is curated as read, right-trimmed).</summary>
     public string? Cleaning { get; init; }
 
     /// <summary>What the per-upload quality report tabulates (enumerator item, interview times, don't-know codes).</summary>
