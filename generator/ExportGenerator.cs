@@ -109,6 +109,13 @@ public sealed class ExportGenerator(TimeProvider? time = null)
 
                 files = ApplyFileFaults(files, manifest);
                 await manifest.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                if (faults.Rates.Count == 0)
+                {
+                    // No fault asked for: leave only exports in the folder, so `run <folder>` ingests exports only.
+                    File.Delete(manifest.Path);
+                    return new GeneratorResult(options.Cases, files, _byStratum, _byRecord, _byFault, string.Empty);
+                }
+
                 return new GeneratorResult(options.Cases, files, _byStratum, _byRecord, _byFault, manifest.Path);
             }
             finally

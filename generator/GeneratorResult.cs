@@ -2,7 +2,10 @@ using Pipeline.Generator.Faults;
 
 namespace Pipeline.Generator;
 
-/// <summary>What a run wrote: the files, the cases per stratum, the records per record type, the faults per kind.</summary>
+/// <summary>
+/// What a run wrote: the files, the cases per stratum, the records per record type, the faults per kind, and the path of
+/// <c>faults.csv</c> (empty when no fault was asked for: then no <c>faults.csv</c> is written).
+/// </summary>
 public sealed record GeneratorResult(
     long Cases,
     IReadOnlyList<GeneratedFile> Files,
