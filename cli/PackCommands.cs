@@ -43,7 +43,18 @@ internal static class PackCommands
             return 2;
         }
 
-        var result = await SurveyPack.CheckAsync(folder.FullName, cancellationToken);
+        PackCheckResult result;
+        try
+        {
+            result = await SurveyPack.CheckAsync(folder.FullName, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.WriteLine($"Survey pack in {folder.FullName}: 1 problem:");
+            Console.WriteLine($"- {SurveyPackCatalog.Unexpected(folder.FullName, e)}");
+            return 1;
+        }
+
         var problems = result.Problems.ToList();
         if (result.Pack is { } pack && File.Exists(Path.Combine(pack.Folder, "generator.yaml")))
         {

@@ -83,7 +83,7 @@ public sealed class IngestService
         {
             if (pack is null && _packs.FindBroken(surveyId) is { } broken)
             {
-                throw new InputFileException(incomingPath, $"survey pack '{broken.Id}' is broken and not loaded, so nothing can be ingested for it: {broken.Summary}", $"Fix the pack (survey-pipeline pack check {broken.Folder} lists every problem), redeploy it and upload again.");
+                throw new InputFileException(incomingPath, $"survey pack '{broken.Id}' is broken and not loaded, so nothing can be ingested for it: {broken.Summary}", $"Fix the pack (survey-pipeline pack check survey-packs/{Path.GetFileName(broken.Folder)} lists every problem), redeploy it and upload again.");
             }
 
             if (pack is null)

@@ -107,7 +107,9 @@ public static partial class PackScaffold
         }
 
         var sequence = ids.Where(i => i != stratumItem && i.Decimals == 0).OrderByDescending(i => i.DataType == ItemDataType.Numeric).ThenByDescending(i => i.Length).FirstOrDefault();
-        var personal = dictionary.Records.SelectMany(r => r.Items).Concat(ids).Where(LooksPersonal).Select(i => i.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        // A subitem's characters are in its parent's column too: suggest the parent (its subitems go with it).
+        var personal = dictionary.Records.SelectMany(r => r.Items).Concat(ids).Where(LooksPersonal)
+            .Select(i => (Subitems.ParentOf(dictionary, i) ?? i).Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         return new ScaffoldPlan(stratumItem?.Name, codes, sequence?.Name, personal);
     }
 

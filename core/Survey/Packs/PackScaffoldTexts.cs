@@ -34,7 +34,7 @@ internal static class PackScaffoldTexts
             # title: shown in reports. Default: empty. Example: Household survey of the Peru Coffee Alliance (2022)
             title: {Quote(dictionary.Label.Length > 0 ? dictionary.Label : dictionary.Name)}
             # dictionary: the CSPro dictionary (.dcf, text or JSON) every export is read and checked against. Required.
-            dictionary: {dictionaryFile}
+            dictionary: {Quote(dictionaryFile)}
 
             design:
               # strata: CSV with one row per stratum: stratum_id, label, one column per stratum item (its code), universe

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using Pipeline.Core.Dictionary;
 using Sylvan.Data.Csv;
 
 namespace Pipeline.Core.Packs;
@@ -11,9 +13,47 @@ internal static class StrataFile
 {
     private const string Fix = "see docs/adding-a-survey.md, \"The strata file\"";
 
-    public static async Task<IReadOnlyList<Stratum>> ReadAsync(string path, IReadOnlyList<string> stratumItems, List<string> problems, CancellationToken cancellationToken)
+    /// <summary>More rows than this is not a sample design but a wrong file (each row is kept in memory by every host).</summary>
+    public const int MaxStrata = 10_000;
+
+    /// <summary>The problems listed for one strata file; the rest are counted ("and N more").</summary>
+    public const int MaxProblems = 50;
+
+    /// <summary>
+    /// Reads the strata, adding each problem to <paramref name="problems"/>. With <paramref name="dictionary"/>, a
+    /// stratum code outside its item's value set is a problem too.
+    /// </summary>
+    public static async Task<IReadOnlyList<Stratum>> ReadAsync(string path, IReadOnlyList<string> stratumItems, DataDictionary? dictionary, List<string> problems, CancellationToken cancellationToken)
     {
+        var found = new List<string>();
         var strata = new List<Stratum>();
+        var line = new StrongBox<int>(1);
+        try
+        {
+            if (!await ReadAsync(path, stratumItems, dictionary, strata, found, line, cancellationToken).ConfigureAwait(false))
+            {
+                // Said first: the rows' own problems (often hundreds, for a wrong file) would hide it.
+                found.Insert(0, $"{path}, line {line.Value + 1}: more than {MaxStrata} strata; a strata file has one row per stratum of the sample design, not one per case. Check that this is the right file; {Fix}.");
+            }
+        }
+        catch (Exception e) when (e is CsvFormatException or CsvRecordTooLargeException)
+        {
+            // Sylvan counts records; so do our line numbers (a quoted line break is rare in a strata file).
+            found.Add($"{path}, line {line.Value + 1}: {e.Message} Check the quotes of that row (a field that starts with '\"' must end with '\"'); {Fix}.");
+        }
+
+        problems.AddRange(found.Take(MaxProblems));
+        if (found.Count > MaxProblems)
+        {
+            problems.Add($"{path}: and {found.Count - MaxProblems} more problems; correct these and run pack check again.");
+        }
+
+        return found.Count == 0 ? strata : [];
+    }
+
+    /// <summary>False when the file has more than <see cref="MaxStrata"/> rows (reading stopped there).</summary>
+    private static async Task<bool> ReadAsync(string path, IReadOnlyList<string> stratumItems, DataDictionary? dictionary, List<Stratum> strata, List<string> problems, StrongBox<int> read, CancellationToken cancellationToken)
+    {
         using var text = File.OpenText(path);
         await using var csv = await CsvDataReader.CreateAsync(text, new CsvDataReaderOptions { HasHeaders = true }, cancellationToken).ConfigureAwait(false);
         var header = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -32,14 +72,22 @@ internal static class StrataFile
 
         if (missing.Count > 0)
         {
-            return [];
+            return true;
         }
 
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var selections = new Dictionary<string, int>(StringComparer.Ordinal);
         var line = 1;
         while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (line - 1 == MaxStrata)
+            {
+                return false;
+            }
+
             line++;
+            read.Value = line;
+
             var before = problems.Count;
             var id = Text(csv, header, "stratum_id", path, line, problems);
             var label = Text(csv, header, "label", path, line, problems);
@@ -56,6 +104,11 @@ internal static class StrataFile
                 problems.Add($"{path}, line {line}, column {header["stratum_id"] + 1}: stratum_id '{id}' is used twice; give each stratum its own id.");
             }
 
+            if (problems.Count == before && stratumItems.Count > 0)
+            {
+                CheckCodes(path, line, header, stratumItems, codes, dictionary, selections, problems);
+            }
+
             if (problems.Count == before)
             {
                 strata.Add(new Stratum(id, label, codes, universe, planned));
@@ -67,7 +120,25 @@ internal static class StrataFile
             problems.Add($"{path}, line 2: no strata; write one row per stratum under the header ({string.Join(",", columns)}); {Fix}.");
         }
 
-        return strata;
+        return true;
+    }
+
+    /// <summary>A case falls in the first stratum whose codes it has: two rows with the same codes would leave one empty.</summary>
+    private static void CheckCodes(string path, int line, Dictionary<string, int> header, IReadOnlyList<string> stratumItems, Dictionary<string, long> codes, DataDictionary? dictionary, Dictionary<string, int> selections, List<string> problems)
+    {
+        foreach (var item in stratumItems)
+        {
+            if (dictionary?.FindItem(item)?.PrimaryValueSet is { } valueSet && !valueSet.ContainsNumber(codes[item]))
+            {
+                problems.Add($"{path}, line {line}, column {header[item] + 1}: {item} code {codes[item].ToString(CultureInfo.InvariantCulture)} is not in {item}'s value set {valueSet.Name}, so no case can fall in this stratum; write one of its codes.");
+            }
+        }
+
+        var key = string.Join(",", stratumItems.Select(i => codes[i].ToString(CultureInfo.InvariantCulture)));
+        if (!selections.TryAdd(key, line))
+        {
+            problems.Add($"{path}, line {line}, column {header[stratumItems[0]] + 1}: this stratum has the same codes ({string.Join(", ", stratumItems.Select(i => $"{i} {codes[i].ToString(CultureInfo.InvariantCulture)}"))}) as the stratum on line {selections[key]}; a case goes to the first of them only, so give each stratum its own codes.");
+        }
     }
 
     private static string Text(CsvDataReader csv, Dictionary<string, int> header, string name, string path, int line, List<string> problems)

@@ -116,19 +116,22 @@ public sealed class SurveyPack
             return new PackCheckResult(full, id, null, problems);
         }
 
-        var manifestText = await File.ReadAllTextAsync(manifestPath, cancellationToken).ConfigureAwait(false);
         PackManifest manifest;
+        string manifestText;
         try
         {
+            manifestText = await File.ReadAllTextAsync(manifestPath, cancellationToken).ConfigureAwait(false);
             manifest = Yaml.Deserialize<PackManifest>(manifestText) ?? throw new SurveyPackException($"{manifestPath}: the file is empty; it needs at least id, dictionary, design and indicators (see docs/adding-a-survey.md).");
         }
-        catch (Exception e) when (e is YamlException or SurveyPackException)
+        catch (Exception e) when (e is YamlException or SurveyPackException or IOException or UnauthorizedAccessException)
         {
             problems.Add(YamlProblem(manifestPath, e));
             return new PackCheckResult(full, id, null, problems);
         }
 
         var lines = YamlLines.Of(manifestText);
+        problems.AddRange(NullProblems(manifestPath, lines));
+        manifest = WithoutNulls(manifest);
         if (string.IsNullOrWhiteSpace(manifest.Id))
         {
             problems.Add($"{manifestPath}: 'id' is missing; give the pack a short id such as 'peru-coffee-cacao' (uploads go to incoming/<id>/).");
@@ -147,7 +150,7 @@ public sealed class SurveyPack
         IReadOnlyList<Stratum> strata = [];
         if (Resolve(folder, manifest.Design.Strata, manifestPath, lines, ["design", "strata"], problems) is { } strataPath)
         {
-            strata = await StrataFile.ReadAsync(strataPath, manifest.Design.StratumItems, problems, cancellationToken).ConfigureAwait(false);
+            await Collect(problems, strataPath, async () => strata = await StrataFile.ReadAsync(strataPath, manifest.Design.StratumItems, dictionary, problems, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         var cleaning = new CleaningCatalogue();
@@ -156,8 +159,13 @@ public sealed class SurveyPack
         {
             await Collect(problems, cleaningPath, async () =>
             {
-                cleaning = await ReadYamlAsync<CleaningCatalogue>(cleaningPath, cancellationToken).ConfigureAwait(false);
-                cleaning.Check(dictionary, cleaningPath, YamlLines.Of(await File.ReadAllTextAsync(cleaningPath, cancellationToken).ConfigureAwait(false)));
+                if (await ReadYamlAsync<CleaningCatalogue>(cleaningPath, problems, cancellationToken).ConfigureAwait(false) is not (var read, var cleaningLines))
+                {
+                    return;
+                }
+
+                cleaning = read;
+                cleaning.Check(dictionary, cleaningPath, cleaningLines);
                 if (cleaning.Gazetteer is { } step)
                 {
                     var gazetteerPath = Path.Combine(folder, step.File);
@@ -173,7 +181,12 @@ public sealed class SurveyPack
         {
             await Collect(problems, indicatorsPath, async () =>
             {
-                indicators = await ReadYamlAsync<IndicatorCatalogue>(indicatorsPath, cancellationToken).ConfigureAwait(false);
+                if (await ReadYamlAsync<IndicatorCatalogue>(indicatorsPath, problems, cancellationToken).ConfigureAwait(false) is not (var read, _))
+                {
+                    return;
+                }
+
+                indicators = read;
                 indicators.Check(dictionary, indicatorsPath, record => cleaning.AddedNames(dictionary, record));
             }).ConfigureAwait(false);
         }
@@ -183,8 +196,13 @@ public sealed class SurveyPack
         {
             await Collect(problems, rulesPath, async () =>
             {
-                rules = await ReadYamlAsync<RuleCatalogue>(rulesPath, cancellationToken).ConfigureAwait(false);
-                rules.Check(dictionary, rulesPath, record => cleaning.AddedNames(dictionary, record), YamlLines.Of(await File.ReadAllTextAsync(rulesPath, cancellationToken).ConfigureAwait(false)));
+                if (await ReadYamlAsync<RuleCatalogue>(rulesPath, problems, cancellationToken).ConfigureAwait(false) is not (var read, var rulesLines))
+                {
+                    return;
+                }
+
+                rules = read;
+                rules.Check(dictionary, rulesPath, record => cleaning.AddedNames(dictionary, record), rulesLines);
             }).ConfigureAwait(false);
         }
 
@@ -196,7 +214,17 @@ public sealed class SurveyPack
         // The catalogues' expressions were all parsed by Check: fix them, so no upload parses one.
         cleaning.Expressions.Freeze();
         rules.Expressions.Freeze();
-        var hash = await HashFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        string hash;
+        try
+        {
+            hash = await HashFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{full}: a file of the pack cannot be read ({e.Message}); check the files' permissions and that no other program holds them.");
+            return new PackCheckResult(full, id, null, problems);
+        }
+
         return new PackCheckResult(full, id, new SurveyPack(full, manifest, dictionary, strata, indicators, rules, cleaning, gazetteer, hash), problems);
     }
 
@@ -242,6 +270,19 @@ public sealed class SurveyPack
                 problems.Add($"{Where(manifestPath, lines.Position(keys, item))}: {string.Join('.', keys)} names '{item}', which is not an item of the dictionary {manifest.Dictionary}; correct the name or remove it.");
             }
         }
+
+        // A subitem's characters are also in its parent's column: protecting the subitem alone leaves them in the lake.
+        var personal = manifest.PersonalData.Drop.Concat(manifest.PersonalData.Pseudonymise).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (keys, items, verb) in new (string[], IReadOnlyList<string>, string)[] { (["personalData", "drop"], manifest.PersonalData.Drop, "drop"), (["personalData", "pseudonymise"], manifest.PersonalData.Pseudonymise, "pseudonymise") })
+        {
+            foreach (var item in items)
+            {
+                if (dictionary.FindItem(item) is { IsSubitem: true } subitem && Subitems.ParentOf(dictionary, subitem) is { } parent && !personal.Contains(parent.Name))
+                {
+                    problems.Add($"{Where(manifestPath, lines.Position(keys, item))}: {string.Join('.', keys)} names {subitem.Name}, a subitem of {parent.Name}: {verb} {parent.Name} (its subitems go with it), or its characters reach the lake in {parent.Name}.");
+                }
+            }
+        }
     }
 
     private static async Task Collect(List<string> problems, string path, Func<Task> check)
@@ -254,12 +295,43 @@ public sealed class SurveyPack
         {
             problems.Add(e.Message);
         }
-        catch (Exception e) when (e is NullReferenceException or ArgumentNullException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A key with nothing after it ("breakdowns:") reads as null, not as an empty list.
-            problems.Add($"{path}: a key has no value (e.g. 'breakdowns:' with nothing under it, or '- ' with nothing after it); write [] for an empty list or remove the key.");
+            problems.Add($"{path}: cannot be read ({e.Message}); check the file's permissions and that no other program holds it.");
         }
     }
+
+    /// <summary>
+    /// A key with nothing after it (<c>drop:</c>, <c>design:</c>) reads as null, not as an empty list or section: each is
+    /// a problem with its position, found before any check could fail on the null.
+    /// </summary>
+    private static IEnumerable<string> NullProblems(string path, YamlLines lines) =>
+        lines.NullValues().Select(n => n.Key.EndsWith(']')
+            ? $"{path}, {n.Position}: '{n.Key}' is a '-' with nothing after it; write the entry or remove the '-'."
+            : $"{path}, {n.Position}: '{n.Key}' has no value; write [] for an empty list, or remove the key (its default then applies).");
+
+    /// <summary>The manifest with every null (a key with no value, already reported) replaced by its default, so the other checks can run.</summary>
+    private static PackManifest WithoutNulls(PackManifest m) => new()
+    {
+        Id = m.Id ?? string.Empty,
+        Title = m.Title ?? string.Empty,
+        Dictionary = m.Dictionary ?? string.Empty,
+        Indicators = m.Indicators ?? string.Empty,
+        Rules = m.Rules,
+        Cleaning = m.Cleaning,
+        Design = new DesignManifest
+        {
+            Strata = m.Design?.Strata ?? string.Empty,
+            StratumItems = NoNulls(m.Design?.StratumItems),
+            SmallCellThreshold = m.Design?.SmallCellThreshold ?? new DesignManifest().SmallCellThreshold,
+        },
+        PersonalData = new PersonalDataManifest { Drop = NoNulls(m.PersonalData?.Drop), Pseudonymise = NoNulls(m.PersonalData?.Pseudonymise) },
+        Quality = m.Quality is { } q
+            ? new QualityManifest { EnumeratorItem = q.EnumeratorItem, DurationItems = NoNulls(q.DurationItems), DontKnowCodes = q.DontKnowCodes ?? new QualityManifest().DontKnowCodes, MaxMarginalCodes = q.MaxMarginalCodes }
+            : new QualityManifest(),
+    };
+
+    private static string[] NoNulls(IReadOnlyList<string?>? items) => items?.OfType<string>().ToArray() ?? [];
 
     private static string Where(string path, string? position) => position is null ? path : $"{path}, {position}";
 
@@ -282,18 +354,32 @@ public sealed class SurveyPack
         return null;
     }
 
-    private static string YamlProblem(string path, Exception e) => e is YamlException y
-        ? $"{path}, line {y.Start.Line}, column {y.Start.Column}: {y.InnerException?.Message ?? y.Message} Correct the YAML there (indentation, a missing ':' or an unknown key)."
-        : e.Message;
+    private static string YamlProblem(string path, Exception e) => e switch
+    {
+        YamlException y => $"{path}, line {y.Start.Line}, column {y.Start.Column}: {y.InnerException?.Message ?? y.Message} Correct the YAML there (indentation, a missing ':' or an unknown key).",
+        IOException or UnauthorizedAccessException => $"{path}: cannot be read ({e.Message}); check the file's permissions and that no other program holds it.",
+        _ => e.Message,
+    };
 
-    /// <summary>Reads a catalogue; a file with no entries (only comments, or nothing) is an empty catalogue.</summary>
-    private static async Task<T> ReadYamlAsync<T>(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a catalogue and where its entries are; a file with no entries (only comments, or nothing) is an empty
+    /// catalogue. Null when a key has no value (each added to <paramref name="problems"/>): its checks would fail on it.
+    /// </summary>
+    private static async Task<(T Catalogue, YamlLines Lines)?> ReadYamlAsync<T>(string path, List<string> problems, CancellationToken cancellationToken)
         where T : new()
     {
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        var lines = YamlLines.Of(text);
+        var nulls = NullProblems(path, lines).ToList();
+        if (nulls.Count > 0)
+        {
+            problems.AddRange(nulls);
+            return null;
+        }
+
         try
         {
-            return Yaml.Deserialize<T>(text) ?? new T();
+            return (Yaml.Deserialize<T>(text) ?? new T(), lines);
         }
         catch (YamlException e)
         {

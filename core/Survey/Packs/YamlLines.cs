@@ -70,6 +70,47 @@ public sealed class YamlLines
         return node is null ? null : $"line {node.Start.Line}, column {node.Start.Column}";
     }
 
+    /// <summary>
+    /// Every key with nothing after it (<c>drop:</c> alone, <c>~</c>, <c>null</c>) and every list entry with nothing after
+    /// its <c>-</c>, as the dotted key path (<c>personalData.drop</c>, <c>rules[2]</c>) and "line n, column c". They read
+    /// as null, not as an empty list or section, so a check reports them instead of failing on them.
+    /// </summary>
+    public IReadOnlyList<(string Key, string Position)> NullValues()
+    {
+        var found = new List<(string, string)>();
+        if (_root is not null)
+        {
+            Walk(_root, string.Empty, found);
+        }
+
+        return found;
+    }
+
+    private static void Walk(YamlNode node, string path, List<(string, string)> found)
+    {
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                foreach (var (key, value) in mapping.Children)
+                {
+                    var name = (key as YamlScalarNode)?.Value ?? "?";
+                    Walk(value, path.Length == 0 ? name : $"{path}.{name}", found);
+                }
+
+                break;
+            case YamlSequenceNode sequence:
+                for (var i = 0; i < sequence.Children.Count; i++)
+                {
+                    Walk(sequence.Children[i], $"{path}[{i}]", found);
+                }
+
+                break;
+            case YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" } scalar:
+                found.Add((path, $"line {scalar.Start.Line}, column {scalar.Start.Column}"));
+                break;
+        }
+    }
+
     /// <summary>"path, line n" when the line is known, else "path".</summary>
     public static string Where(string path, long? line) => line is { } n ? $"{path}, line {n}" : path;
 }

@@ -15,6 +15,15 @@ public sealed class PackCheckTests : IDisposable
 
     private string Strata => Path.Combine(_folder, "design", "strata.csv");
 
+    private string Manifest => Path.Combine(_folder, "pack.yaml");
+
+    /// <summary>Gives TINY.dcf a subitem RESP_FIRST: the first 5 characters of RESPONDENT_NAME.</summary>
+    private async Task AddSubitemAsync()
+    {
+        var dcf = Path.Combine(_folder, "dictionary", "TINY.dcf");
+        await File.AppendAllTextAsync(dcf, "\r\n[Item]\r\nLabel=Respondent first name\r\nName=RESP_FIRST\r\nStart=7\r\nLen=5\r\nItemType=SubItem\r\nDataType=Alpha\r\n");
+    }
+
     [Fact]
     public async Task Check_StrataMissingTheUniverseColumn_NamesFileLineColumnAndTheHeaderToWrite()
     {
@@ -120,14 +129,143 @@ public sealed class PackCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task Check_IndicatorsKeyWithNothingUnderIt_IsAProblemNotANullReferenceException()
+    public async Task Check_IndicatorsKeyWithNothingUnderIt_IsAProblemWithItsPositionNotANullReferenceException()
     {
         var indicators = Path.Combine(_folder, "indicators.yaml");
         await File.WriteAllTextAsync(indicators, "breakdowns:\nindicators: []\n");
 
         var result = await SurveyPack.CheckAsync(_folder);
 
-        Assert.Equal($"{indicators}: a key has no value (e.g. 'breakdowns:' with nothing under it, or '- ' with nothing after it); write [] for an empty list or remove the key.", Assert.Single(result.Problems));
+        Assert.Equal($"{indicators}, line 1, column 12: 'breakdowns' has no value; write [] for an empty list, or remove the key (its default then applies).", Assert.Single(result.Problems));
+    }
+
+    [Fact]
+    public async Task Check_DropWithNothingUnderIt_IsAProblemWithItsPositionAndTheOtherFilesAreStillChecked()
+    {
+        await File.WriteAllTextAsync(Manifest, (await File.ReadAllTextAsync(Manifest)).Replace("drop: [RESPONDENT_NAME]", "drop:\n  pseudonymise:", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(Strata, "stratum_id,ALLIANCE,label,universe,planned_sample\na,x,Alliance A,10,4\n");
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.Equal(
+            [
+                $"{Manifest}, line 10, column 8: 'personalData.drop' has no value; write [] for an empty list, or remove the key (its default then applies).",
+                $"{Manifest}, line 11, column 16: 'personalData.pseudonymise' has no value; write [] for an empty list, or remove the key (its default then applies).",
+                $"{Strata}, line 2, column 2: 'ALLIANCE' is 'x', not a whole number; write the code of ALLIANCE that selects this stratum.",
+            ],
+            result.Problems);
+        Assert.Null(result.Pack);
+    }
+
+    [Fact]
+    public async Task Check_DesignWithNothingUnderIt_IsAProblemWithItsPositionNotANullReferenceException()
+    {
+        var text = await File.ReadAllTextAsync(Manifest);
+        await File.WriteAllTextAsync(Manifest, text.Replace("design:\n  strata: design/strata.csv\n  stratumItems: [ALLIANCE]\n  smallCellThreshold: 3\n", "design:\n", StringComparison.Ordinal).Replace("personalData:\n  drop: [RESPONDENT_NAME]\n", "personalData:\nquality:\n", StringComparison.Ordinal));
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.Equal(
+            [
+                $"{Manifest}, line 5, column 8: 'design' has no value; write [] for an empty list, or remove the key (its default then applies).",
+                $"{Manifest}, line 6, column 14: 'personalData' has no value; write [] for an empty list, or remove the key (its default then applies).",
+                $"{Manifest}, line 7, column 9: 'quality' has no value; write [] for an empty list, or remove the key (its default then applies).",
+                $"{Manifest}: 'design.strata' is missing; name the file, relative to the pack folder (see docs/adding-a-survey.md).",
+            ],
+            result.Problems);
+    }
+
+    [Fact]
+    public async Task Check_UnclosedQuoteInStrata_IsAProblemWithTheLineNotACsvFormatException()
+    {
+        await File.WriteAllTextAsync(Strata, "stratum_id,ALLIANCE,label,universe,planned_sample\na,1,Alliance A,10,4\nb,2,\"Alliance B,20,3\n");
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.StartsWith($"{Strata}, line 3: ", Assert.Single(result.Problems), StringComparison.Ordinal);
+        Assert.Contains("Check the quotes of that row", result.Problems[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_CatalogueHeldByAnotherProgram_IsAProblemNamingTheFile()
+    {
+        var indicators = Path.Combine(_folder, "indicators.yaml");
+        await using var held = new FileStream(indicators, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.StartsWith($"{indicators}: cannot be read (", Assert.Single(result.Problems), StringComparison.Ordinal);
+        Assert.EndsWith("); check the file's permissions and that no other program holds it.", result.Problems[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_DroppedSubitemWhoseParentIsNotDropped_SaysToDropTheParent()
+    {
+        await AddSubitemAsync();
+        await File.WriteAllTextAsync(Manifest, (await File.ReadAllTextAsync(Manifest)).Replace("drop: [RESPONDENT_NAME]", "drop: [RESP_FIRST]\n  pseudonymise: [RESP_FIRST]", StringComparison.Ordinal));
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.Equal(
+            [
+                $"{Manifest}, line 10, column 10: personalData.drop names RESP_FIRST, a subitem of RESPONDENT_NAME: drop RESPONDENT_NAME (its subitems go with it), or its characters reach the lake in RESPONDENT_NAME.",
+                $"{Manifest}, line 11, column 18: personalData.pseudonymise names RESP_FIRST, a subitem of RESPONDENT_NAME: pseudonymise RESPONDENT_NAME (its subitems go with it), or its characters reach the lake in RESPONDENT_NAME.",
+            ],
+            result.Problems);
+    }
+
+    [Fact]
+    public async Task Check_DroppedSubitemWithItsParentDropped_IsClean()
+    {
+        await AddSubitemAsync();
+        await File.WriteAllTextAsync(Manifest, (await File.ReadAllTextAsync(Manifest)).Replace("drop: [RESPONDENT_NAME]", "drop: [RESPONDENT_NAME, RESP_FIRST]", StringComparison.Ordinal));
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.Empty(result.Problems);
+    }
+
+    [Fact]
+    public async Task Check_TwoStrataWithTheSameCodes_IsAProblemNamingBothLines()
+    {
+        await File.WriteAllTextAsync(Strata, "stratum_id,ALLIANCE,label,universe,planned_sample\na,1,Alliance A,10,4\nb,1,Alliance B,20,3\n");
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.Equal($"{Strata}, line 3, column 2: this stratum has the same codes (ALLIANCE 1) as the stratum on line 2; a case goes to the first of them only, so give each stratum its own codes.", Assert.Single(result.Problems));
+    }
+
+    [Fact]
+    public async Task Check_StratumCodeOutsideTheItemsValueSet_IsAProblem()
+    {
+        await File.WriteAllTextAsync(Strata, "stratum_id,ALLIANCE,label,universe,planned_sample\na,1,Alliance A,10,4\nb,3,Alliance C,20,3\n");
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.Equal($"{Strata}, line 3, column 2: ALLIANCE code 3 is not in ALLIANCE's value set ALLIANCE_VS1, so no case can fall in this stratum; write one of its codes.", Assert.Single(result.Problems));
+    }
+
+    [Fact]
+    public async Task Check_StrataWithMoreRowsThanTheCap_StopsWithAClearProblem()
+    {
+        var rows = Enumerable.Range(1, StrataFile.MaxStrata + 1).Select(i => $"s{i},1,Stratum {i},10,4");
+        await File.WriteAllTextAsync(Strata, "stratum_id,ALLIANCE,label,universe,planned_sample\n" + string.Join("\n", rows) + "\n");
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.Contains($"{Strata}, line {StrataFile.MaxStrata + 2}: more than {StrataFile.MaxStrata} strata; a strata file has one row per stratum of the sample design, not one per case. Check that this is the right file; see docs/adding-a-survey.md, \"The strata file\".", result.Problems);
+    }
+
+    [Fact]
+    public async Task Check_StrataWithManyBadRows_ListsTheFirstFiftyThenCountsTheRest()
+    {
+        var rows = Enumerable.Range(1, 80).Select(i => $"s{i},x,Stratum {i},10,4");
+        await File.WriteAllTextAsync(Strata, "stratum_id,ALLIANCE,label,universe,planned_sample\n" + string.Join("\n", rows) + "\n");
+
+        var result = await SurveyPack.CheckAsync(_folder);
+
+        Assert.Equal(StrataFile.MaxProblems + 1, result.Problems.Count);
+        Assert.Equal($"{Strata}: and 30 more problems; correct these and run pack check again.", result.Problems[^1]);
     }
 
     [Fact]

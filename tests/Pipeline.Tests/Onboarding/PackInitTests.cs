@@ -180,5 +180,31 @@ public sealed class PackInitTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(outcome.Upload.RowsRead, outcome.Upload.RowsCurated + outcome.Upload.RowsRejected);
     }
 
+    [Fact]
+    public async Task PackInit_DictionaryFileNameWithHash_PackYamlQuotesItAndLoads()
+    {
+        var dcf = Path.Combine(_root, "Survey #2: round 1.dcf");
+        File.Copy(Path.Combine(RepoPaths.FixturePacks, "tiny-survey", "dictionary", "TINY.dcf"), dcf);
+
+        var scaffold = await PackScaffold.WriteAsync(dcf, Path.Combine(_root, "survey-2"));
+
+        Assert.Contains("dictionary: \"dictionary/Survey #2: round 1.dcf\"", await File.ReadAllTextAsync(Path.Combine(scaffold.Folder, "pack.yaml")), StringComparison.Ordinal);
+        var pack = await SurveyPack.LoadAsync(scaffold.Folder);
+        Assert.Equal("dictionary/Survey #2: round 1.dcf", pack.Manifest.Dictionary);
+    }
+
+    [Fact]
+    public async Task Plan_SubitemThatLooksPersonal_SuggestsItsParent()
+    {
+        var dcf = Path.Combine(_root, "CONTACT.dcf");
+        var text = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.FixturePacks, "tiny-survey", "dictionary", "TINY.dcf")))
+            .Replace("Label=Respondent name\r\nName=RESPONDENT_NAME", "Label=Contact block\r\nName=CONTACT", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(dcf, text + "\r\n[Item]\r\nLabel=Phone number\r\nName=RESP_PHONE\r\nStart=7\r\nLen=10\r\nItemType=SubItem\r\nDataType=Alpha\r\n");
+
+        var plan = PackScaffold.Plan(await Pipeline.Core.Dictionary.DictionaryReader.ReadFileAsync(dcf));
+
+        Assert.Equal(["CONTACT"], plan.SuggestedPersonal);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
