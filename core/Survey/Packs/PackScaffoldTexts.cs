@@ -62,7 +62,7 @@ internal static class PackScaffoldTexts
             rules: rules.yaml
 
             # cleaning: cleaning steps (special codes to null, unit conversions, derived columns, case variables). Optional;
-            # without it only text normalisation and the dictionary's special values (MISSING, REFUSED, ...) apply.
+            # without it only the dictionary's special values (MISSING, REFUSED, ...) apply; text is kept as typed.
             # Example: cleaning: cleaning.yaml   (format: survey-packs/peru-coffee-cacao/cleaning.yaml)
             # cleaning: cleaning.yaml
 
