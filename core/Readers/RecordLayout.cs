@@ -144,7 +144,7 @@ public sealed class RecordLayout
             var parent = Columns[source.ParentColumn].Item;
             var length = parent.Length;
             var stored = buffer[..length];
-            if (source.Offset >= length || !SubitemText.TryStoredText(parentText, parent, stored))
+            if (source.Offset < 0 || source.Offset >= length || !SubitemText.TryStoredText(parentText, parent, stored))
             {
                 fields[s] = null; // the parent does not fit its item: the validator reports the parent
                 continue;
@@ -161,6 +161,13 @@ public sealed class RecordLayout
         var offset = item.Start - parent.Start;
         var total = parentColumns.Count * item.Occurrences;
         var privacy = Column(pack, parent, isId: false).Privacy; // a subitem of personal data is personal data too
+        if (privacy == PersonalData.Pseudonymise && Column(pack, item, isId: false).Privacy != PersonalData.Pseudonymise)
+        {
+            // Part of an identifier has a small domain: its own pseudonym would link cases again. Kept only when the
+            // pack lists the subitem itself under pseudonymise.
+            privacy = PersonalData.Drop;
+        }
+
         var n = 0;
         foreach (var parentColumn in parentColumns)
         {

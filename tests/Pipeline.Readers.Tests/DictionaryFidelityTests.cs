@@ -192,7 +192,7 @@ public class DictionaryFidelityTests
 
         Assert.Empty(DictionaryChecks.Problems(DictionaryReader.Parse(FidelityText, "FIDELITY.dcf")));
         Assert.Equal(
-            ["record PERSON_REC: subitem DIGIT (columns 13-16) lies inside no item."],
+            ["record PERSON_REC: subitem DIGIT (columns 13-16) does not lie inside DIGITS (columns 13-15), the item listed before it, which CSPro takes as its parent; list it after the item whose columns it lies in, or correct its start and length."],
             DictionaryChecks.Problems(DictionaryReader.Parse(text, "FIDELITY.dcf")));
     }
 
@@ -229,6 +229,52 @@ public class DictionaryFidelityTests
         }
 
         Assert.Equal((null, null, "66"), (subitemOnly.Field("VISIT_YEAR"), subitemOnly.Field("VISIT_MONTH"), subitemOnly.Field("VISIT_DAY")));
+    }
+
+    [Fact]
+    public async Task Load_SubitemListedAfterAnotherItemThanItsParent_FailsNamingFileRecordAndItem()
+    {
+        // PHONE_AREA (27-29) lies inside PHONE but is listed after TAG (37-38): CSPro, the JSON reader and the layout
+        // take TAG as its parent, so the offset would be negative.
+        var text = FidelityText.ReplaceLineEndings("\n");
+        const string phoneArea = "[Item]\nLabel=Phone area code\nName=PHONE_AREA\nStart=27\nLen=3\nItemType=SubItem\nDataType=Alpha\n\n";
+        Assert.Contains(phoneArea, text, StringComparison.Ordinal);
+        text = text.Replace(phoneArea, string.Empty, StringComparison.Ordinal).Replace("[Record]\nLabel=Person\nName=PERSON_REC", phoneArea + "[Record]\nLabel=Person\nName=PERSON_REC", StringComparison.Ordinal);
+        using var folder = CopyFidelityPack();
+        var dcf = Path.Combine(folder.FolderPath, "dictionary", "FIDELITY.dcf");
+        await File.WriteAllTextAsync(dcf, text);
+
+        var e = await Assert.ThrowsAsync<SurveyPackException>(() => SurveyPack.LoadAsync(folder.FolderPath));
+
+        Assert.Contains(dcf, e.Message, StringComparison.Ordinal);
+        Assert.Contains("record HOUSE_REC: subitem PHONE_AREA (columns 27-29) does not lie inside TAG (columns 37-38), the item listed before it, which CSPro takes as its parent; list it after the item whose columns it lies in", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_SubitemListedBeforeAnyItem_IsADictionaryProblem()
+    {
+        var text = FidelityText.ReplaceLineEndings("\n");
+        const string firstItem = "[Record]\nLabel=Person\nName=PERSON_REC";
+        var at = text.IndexOf(firstItem, StringComparison.Ordinal);
+        var itemsStart = text.IndexOf("[Item]", at, StringComparison.Ordinal);
+        text = text.Insert(itemsStart, "[Item]\nName=EARLY\nStart=5\nLen=1\nItemType=SubItem\n\n");
+
+        Assert.Equal(
+            ["record PERSON_REC: subitem EARLY (columns 5-5) is listed before any item, so it has no parent; list it after the item whose columns it lies in."],
+            DictionaryChecks.Problems(DictionaryReader.Parse(text, "FIDELITY.dcf")));
+    }
+
+    [Fact]
+    public async Task Layout_SubitemOfPseudonymisedItem_IsDroppedUnlessListedItself()
+    {
+        var phone = await FidelityPackWithPersonalDataAsync("pseudonymise: [PHONE]");
+        var phoneAndArea = await FidelityPackWithPersonalDataAsync("pseudonymise: [PHONE, PHONE_AREA]");
+        var layout = RecordLayout.For(phone, phone.Dictionary.FindRecord("HOUSE_REC")!);
+        var listed = RecordLayout.For(phoneAndArea, phoneAndArea.Dictionary.FindRecord("HOUSE_REC")!);
+
+        Assert.Equal(PersonalData.Pseudonymise, layout.Columns[layout.IndexOf("PHONE")].Privacy);
+        Assert.Equal(PersonalData.Drop, layout.Columns[layout.IndexOf("PHONE_AREA")].Privacy);
+        Assert.Equal(PersonalData.Pseudonymise, listed.Columns[listed.IndexOf("PHONE_AREA")].Privacy);
     }
 
     [Fact]
@@ -320,6 +366,32 @@ public class DictionaryFidelityTests
         CsdbWriter.Write(path, pack.Dictionary, FidelityText, [node]);
         await using var reader = await CsproDbReader.CreateAsync(File.OpenRead(path), "fidelity.csdb", pack);
         return Assert.Single(await Fixture.ReadAllAsync(reader));
+    }
+
+    /// <summary>A copy of the fidelity pack in a temporary folder, to be edited by the test.</summary>
+    private static Fixture.TempFolder CopyFidelityPack()
+    {
+        var folder = new Fixture.TempFolder();
+        var source = Fixture.Path("packs", "fidelity");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(folder.FolderPath, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return folder;
+    }
+
+    /// <summary>The fidelity pack with <c>personalData</c> holding <paramref name="personalData"/> instead of its own list.</summary>
+    private static async Task<SurveyPack> FidelityPackWithPersonalDataAsync(string personalData)
+    {
+        using var folder = CopyFidelityPack();
+        var manifest = Path.Combine(folder.FolderPath, "pack.yaml");
+        var text = (await File.ReadAllTextAsync(manifest)).ReplaceLineEndings("\n");
+        Assert.Contains("  drop: [PHONE]\n", text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(manifest, text.Replace("  drop: [PHONE]\n", $"  {personalData}\n", StringComparison.Ordinal));
+        return await SurveyPack.LoadAsync(folder.FolderPath);
     }
 
     private static string?[] Fields(SourceRow row, int from) => row.Fields.Skip(from).ToArray();

@@ -25,16 +25,7 @@ public static class DictionaryChecks
             {
                 var spans = record.Items.Where(i => !i.IsSubitem).Select(Span).ToList();
                 CheckNoOverlap($"record {record.Name}", spans, idEnd, problems);
-                foreach (var sub in record.Items.Where(i => i.IsSubitem))
-                {
-                    // All of a subitem's occurrences lie within (the first occurrence of) its parent.
-                    var end = sub.Start + (sub.Length * sub.Occurrences);
-                    var parent = record.Items.Where(i => !i.IsSubitem).FirstOrDefault(p => sub.Start >= p.Start && end <= p.Start + p.Length);
-                    if (parent is null)
-                    {
-                        problems.Add($"record {record.Name}: subitem {sub.Name} (columns {sub.Start}-{end - 1}) lies inside no item.");
-                    }
-                }
+                CheckSubitems(record, problems);
             }
 
             if (dictionary.RecordTypeLength > 0 && level.Records.Select(r => r.RecordTypeValue).Distinct(StringComparer.Ordinal).Count() != level.Records.Count)
@@ -49,6 +40,33 @@ public static class DictionaryChecks
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// A subitem's parent is the item listed before it (CSPro, the JSON reader and <c>RecordLayout</c> all take it so):
+    /// all of the subitem's occurrences must lie within (the first occurrence of) that item.
+    /// </summary>
+    private static void CheckSubitems(DictionaryRecord record, List<string> problems)
+    {
+        DictionaryItem? parent = null;
+        foreach (var item in record.Items)
+        {
+            if (!item.IsSubitem)
+            {
+                parent = item;
+                continue;
+            }
+
+            var end = item.Start + (item.Length * item.Occurrences) - 1;
+            if (parent is null)
+            {
+                problems.Add($"record {record.Name}: subitem {item.Name} (columns {item.Start}-{end}) is listed before any item, so it has no parent; list it after the item whose columns it lies in.");
+            }
+            else if (item.Start < parent.Start || end > parent.Start + parent.Length - 1)
+            {
+                problems.Add($"record {record.Name}: subitem {item.Name} (columns {item.Start}-{end}) does not lie inside {parent.Name} (columns {parent.Start}-{parent.Start + parent.Length - 1}), the item listed before it, which CSPro takes as its parent; list it after the item whose columns it lies in, or correct its start and length.");
+            }
+        }
     }
 
     private static (string Name, int Start, int End) Span(DictionaryItem i) => (i.Name, i.Start, i.Start + (i.Length * i.Occurrences) - 1);
