@@ -49,8 +49,9 @@ internal static class SubitemText
             return false;
         }
 
-        whole.CopyTo(digits);
-        count = whole.Length;
+        // CSPro writes the number, not the text it was typed as: no leading zeros (zero fill pads them back), one
+        // digit at least, and a decimal point followed by exactly Decimals digits.
+        whole = whole.TrimStart('0');
         if (implied)
         {
             if (fraction.Length > item.Decimals)
@@ -58,16 +59,48 @@ internal static class SubitemText
                 return false;
             }
 
+            whole.CopyTo(digits);
+            count = whole.Length;
             fraction.CopyTo(digits[count..]);
             count += fraction.Length;
             digits.Slice(count, item.Decimals - fraction.Length).Fill('0');
             count += item.Decimals - fraction.Length;
+            var zeros = digits[..(count - 1)].IndexOfAnyExcept('0');
+            zeros = zeros < 0 ? count - 1 : zeros;
+            digits[zeros..count].CopyTo(digits);
+            count -= zeros;
         }
-        else if (point >= 0)
+        else
         {
-            digits[count++] = '.';
-            fraction.CopyTo(digits[count..]);
-            count += fraction.Length;
+            if (whole.Length == 0)
+            {
+                digits[count++] = '0';
+            }
+            else
+            {
+                whole.CopyTo(digits);
+                count = whole.Length;
+            }
+
+            if (item.DecimalChar && item.Decimals > 0)
+            {
+                if (fraction.Length > item.Decimals)
+                {
+                    return false;
+                }
+
+                digits[count++] = '.';
+                fraction.CopyTo(digits[count..]);
+                count += fraction.Length;
+                digits.Slice(count, item.Decimals - fraction.Length).Fill('0');
+                count += item.Decimals - fraction.Length;
+            }
+            else if (point >= 0)
+            {
+                digits[count++] = '.';
+                fraction.CopyTo(digits[count..]);
+                count += fraction.Length;
+            }
         }
 
         var width = count + (negative ? 1 : 0);
