@@ -88,7 +88,7 @@ public sealed class CsproDbReader : IExportReader
         var (spool, connection) = await OpenAsync(content, fileName, options ?? new CsproDbReaderOptions(), cancellationToken).ConfigureAwait(false);
         try
         {
-            var meta = await ReadMetaAsync(connection, fileName, cancellationToken).ConfigureAwait(false);
+            var meta = await ReadMetaAsync(connection, fileName, options ?? new CsproDbReaderOptions(), cancellationToken).ConfigureAwait(false);
             if (meta.SchemaVersion >= LatestSchemaVersion)
             {
                 await CheckTablesAsync(connection, fileName, pack, cancellationToken).ConfigureAwait(false);
@@ -116,7 +116,7 @@ public sealed class CsproDbReader : IExportReader
         await using (spool)
         await using (connection)
         {
-            var meta = await ReadMetaAsync(connection, fileName, cancellationToken).ConfigureAwait(false);
+            var meta = await ReadMetaAsync(connection, fileName, options ?? new CsproDbReaderOptions(), cancellationToken).ConfigureAwait(false);
             return ParseDictionary(meta.Dictionary, fileName);
         }
     }
@@ -455,7 +455,7 @@ public sealed class CsproDbReader : IExportReader
         }
     }
 
-    private static async Task<Meta> ReadMetaAsync(SqliteConnection connection, string fileName, CancellationToken cancellationToken)
+    private static async Task<Meta> ReadMetaAsync(SqliteConnection connection, string fileName, CsproDbReaderOptions options, CancellationToken cancellationToken)
     {
         var tables = await TablesAsync(connection, fileName, cancellationToken).ConfigureAwait(false);
         var missing = RequiredTables.Where(t => !tables.Contains(t)).ToArray();
@@ -466,6 +466,20 @@ public sealed class CsproDbReader : IExportReader
 
         try
         {
+            // The size first: the dictionary is read as one string, and a file may hold anything in it.
+            await using (var size = connection.CreateCommand())
+            {
+                size.CommandText = "SELECT coalesce((SELECT length(CAST(dictionary AS BLOB)) FROM meta LIMIT 1), 0)";
+                var bytes = Convert.ToInt64(await size.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                if (bytes > options.MaxDictionaryBytes)
+                {
+                    throw new InputFileException(
+                        fileName,
+                        $"the dictionary stored in the file (meta.dictionary) has {bytes.ToString(CultureInfo.InvariantCulture)} bytes, more than the {options.MaxDictionaryBytes.ToString(CultureInfo.InvariantCulture)} bytes a CSPro dictionary may have here.",
+                        "Upload the .csdb file that CSEntry or CSPro wrote, unchanged.");
+                }
+            }
+
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT schema_version, cspro_version, dictionary FROM meta LIMIT 1";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -82,6 +82,30 @@ public class CsproDbReaderTests
     }
 
     [Fact]
+    public async Task Create_MetaDictionaryOverTheLimit_IsRejectedBeforeItIsRead()
+    {
+        using var folder = new Fixture.TempFolder();
+        var path = folder.File("big-dictionary.csdb");
+        File.Copy(Fixture.Path("csdb", ThreeLevel), path);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            CsdbWriter.Execute(connection, "UPDATE meta SET dictionary = dictionary || printf('%.*c', 20000, ' ')");
+        }
+
+        var pack = await Fixture.PackAsync("three-level");
+        var options = new CsproDbReaderOptions { MaxDictionaryBytes = 10_000 };
+        await using var file = File.OpenRead(path);
+        var e = await Assert.ThrowsAsync<InputFileException>(() => CsproDbReader.CreateAsync(file, "big-dictionary.csdb", pack, options));
+        await using var again = File.OpenRead(path);
+        var embedded = await Assert.ThrowsAsync<InputFileException>(() => CsproDbReader.ReadEmbeddedDictionaryAsync(again, "big-dictionary.csdb", options));
+
+        Assert.Equal("big-dictionary.csdb", e.File);
+        Assert.Matches(@"^the dictionary stored in the file \(meta\.dictionary\) has \d+ bytes, more than the 10000 bytes a CSPro dictionary may have here\.$", e.Problem);
+        Assert.Equal(e.Problem, embedded.Problem);
+    }
+
+    [Fact]
     public async Task Create_ThreeLevelTestCsdb_EmbeddedDictionaryMatchesTheTables()
     {
         // CreateAsync checks that every record has its table and every item its column(s); the pack's dictionary is
