@@ -67,7 +67,7 @@ internal sealed class BundleReader : IExportReader
         try
         {
             await using var stream = bundle.OpenEntry(entry);
-            bundled = await DictionaryReader.ReadAsync(stream, name, cancellationToken).ConfigureAwait(false);
+            bundled = await DictionaryReader.ReadLayoutAsync(stream, name, cancellationToken).ConfigureAwait(false); // only its layout is compared
         }
         catch (DictionaryFormatException e)
         {

@@ -359,7 +359,7 @@ public sealed class CsproDbReader : IExportReader
         DataDictionary embedded;
         try
         {
-            embedded = ParseDictionary(text, fileName);
+            embedded = DictionaryReader.ParseLayout(text, $"{fileName} (meta.dictionary)"); // only its layout is compared
         }
         catch (DictionaryFormatException e)
         {

@@ -77,6 +77,43 @@ public class DictionaryFidelityTests
     }
 
     [Fact]
+    public async Task Read_BundledDictionaryWithALinkNoValueSetFills_IsReadSinceOnlyItsLayoutIsCompared()
+    {
+        // The bundled copy's value sets are not used (the pack's are), so its unresolvable link must not make the
+        // upload unreadable.
+        var broken = FidelityText.ReplaceLineEndings("\n").Replace("Name=P319_VS1\nLink=1234567", "Name=P319_VS1\nLink=7654321", StringComparison.Ordinal);
+        Assert.Throws<DictionaryFormatException>(() => DictionaryReader.Parse(broken, "BROKEN.dcf"));
+        var pack = await Fixture.PackAsync("fidelity");
+
+        using var folder = new Fixture.TempFolder();
+        var path = folder.File("fidelity.csdb");
+        var node = new TestNode(0, new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["HHID"] = "2" });
+        node.Records.Add(new TestRecord(pack.Dictionary.FindRecord("HOUSE_REC")!, new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["P319"] = "1", ["P319R"] = "7", ["NAME"] = "Zoë" }));
+        CsdbWriter.Write(path, pack.Dictionary, broken, [node]);
+        await using var csdb = await CsproDbReader.CreateAsync(File.OpenRead(path), "fidelity.csdb", pack);
+        var fromCsdb = Assert.Single(await Fixture.ReadAllAsync(csdb));
+
+        using var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await using (var dcf = archive.CreateEntry("FIDELITY.dcf").Open())
+            {
+                await dcf.WriteAsync(Encoding.UTF8.GetBytes(broken));
+            }
+
+            await using var dat = archive.CreateEntry("fidelity.dat").Open();
+            await dat.WriteAsync(Fixture.Dat(House1).ToArray());
+        }
+
+        zip.Position = 0;
+        await using var bundle = await BundleReader.CreateAsync(zip, "upload.zip", pack, default);
+        var fromZip = Assert.Single(await Fixture.ReadAllAsync(bundle));
+
+        Assert.Equal("7", fromCsdb.Field("P319R"));
+        Assert.Equal("06", fromZip.Field("P319R"));
+    }
+
+    [Fact]
     public void Parse_JsonLinkThatNoValueSetFills_IsADictionaryErrorWithFileAndLine()
     {
         var json = FidelityJson.Replace("\"link\": \"1234567\",", "\"link\": \"7654321\",", StringComparison.Ordinal); // P319_VS1's, followed by its values
@@ -197,41 +234,6 @@ public class DictionaryFidelityTests
     }
 
     [Fact]
-    public async Task Layout_SubitemOfDroppedItem_IsDroppedToo()
-    {
-        var pack = await Fixture.PackAsync("fidelity");
-        var layout = RecordLayout.For(pack, pack.Dictionary.FindRecord("HOUSE_REC")!);
-
-        Assert.Equal(PersonalData.Drop, layout.Columns[layout.IndexOf("PHONE")].Privacy);
-        Assert.Equal(PersonalData.Drop, layout.Columns[layout.IndexOf("PHONE_AREA")].Privacy);
-        Assert.Equal(PersonalData.None, layout.Columns[layout.IndexOf("VISIT_DAY")].Privacy);
-    }
-
-    [Fact]
-    public async Task Read_SubitemsInEveryFormat_AreCutFromTheParentTheSameWay()
-    {
-        var pack = await Fixture.PackAsync("fidelity");
-        var fromDat = (await ReadDatAsync("fidelity", House2))[0];
-
-        // CSV with the parent only; CSV with the parent and a subitem column that disagrees (the parent wins); CSV
-        // with the subitem only (the file's own value is kept); .xlsx; .csdb (its own subitem columns are ignored).
-        var parentOnly = await ReadCsvAsync(pack, "HHID,P319,P319R,VISIT,NAME,TAG\n2,1,7,20240566,Zoë,k\n");
-        var both = await ReadCsvAsync(pack, "HHID,P319,P319R,VISIT,VISIT_DAY,NAME,TAG\n2,1,7,20240566,12,Zoë,k\n");
-        var subitemOnly = await ReadCsvAsync(pack, "HHID,P319,P319R,VISIT_DAY,NAME,TAG\n2,1,7,66,Zoë,k\n");
-        await using var xlsx = await ExcelExportReader.CreateAsync(
-            Fixture.Bytes(XlsxBuilder.Build(("HOUSE_REC", [["HHID", "P319", "P319R", "VISIT", "NAME", "TAG"], [2, 1, 7, 20240566, "Zoë", "k"]]))), "export.xlsx", pack);
-        var fromXlsx = (await Fixture.ReadAllAsync(xlsx))[0];
-        var fromCsdb = await ReadCsdbAsync(pack, new Dictionary<string, string?> { ["P319"] = "1", ["P319R"] = "7", ["VISIT"] = "20240566", ["VISIT_DAY"] = "12", ["NAME"] = "Zoë", ["TAG"] = "k" });
-
-        foreach (var row in new[] { fromDat, parentOnly, both, fromXlsx, fromCsdb })
-        {
-            Assert.Equal(("2024", "05", "66"), (row.Field("VISIT_YEAR"), row.Field("VISIT_MONTH"), row.Field("VISIT_DAY")));
-        }
-
-        Assert.Equal((null, null, "66"), (subitemOnly.Field("VISIT_YEAR"), subitemOnly.Field("VISIT_MONTH"), subitemOnly.Field("VISIT_DAY")));
-    }
-
-    [Fact]
     public async Task Load_SubitemListedAfterAnotherItemThanItsParent_FailsNamingFileRecordAndItem()
     {
         // PHONE_AREA (27-29) lies inside PHONE but is listed after TAG (37-38): CSPro, the JSON reader and the layout
@@ -275,6 +277,41 @@ public class DictionaryFidelityTests
         Assert.Equal(PersonalData.Pseudonymise, layout.Columns[layout.IndexOf("PHONE")].Privacy);
         Assert.Equal(PersonalData.Drop, layout.Columns[layout.IndexOf("PHONE_AREA")].Privacy);
         Assert.Equal(PersonalData.Pseudonymise, listed.Columns[listed.IndexOf("PHONE_AREA")].Privacy);
+    }
+
+    [Fact]
+    public async Task Layout_SubitemOfDroppedItem_IsDroppedToo()
+    {
+        var pack = await Fixture.PackAsync("fidelity");
+        var layout = RecordLayout.For(pack, pack.Dictionary.FindRecord("HOUSE_REC")!);
+
+        Assert.Equal(PersonalData.Drop, layout.Columns[layout.IndexOf("PHONE")].Privacy);
+        Assert.Equal(PersonalData.Drop, layout.Columns[layout.IndexOf("PHONE_AREA")].Privacy);
+        Assert.Equal(PersonalData.None, layout.Columns[layout.IndexOf("VISIT_DAY")].Privacy);
+    }
+
+    [Fact]
+    public async Task Read_SubitemsInEveryFormat_AreCutFromTheParentTheSameWay()
+    {
+        var pack = await Fixture.PackAsync("fidelity");
+        var fromDat = (await ReadDatAsync("fidelity", House2))[0];
+
+        // CSV with the parent only; CSV with the parent and a subitem column that disagrees (the parent wins); CSV
+        // with the subitem only (the file's own value is kept); .xlsx; .csdb (its own subitem columns are ignored).
+        var parentOnly = await ReadCsvAsync(pack, "HHID,P319,P319R,VISIT,NAME,TAG\n2,1,7,20240566,Zoë,k\n");
+        var both = await ReadCsvAsync(pack, "HHID,P319,P319R,VISIT,VISIT_DAY,NAME,TAG\n2,1,7,20240566,12,Zoë,k\n");
+        var subitemOnly = await ReadCsvAsync(pack, "HHID,P319,P319R,VISIT_DAY,NAME,TAG\n2,1,7,66,Zoë,k\n");
+        await using var xlsx = await ExcelExportReader.CreateAsync(
+            Fixture.Bytes(XlsxBuilder.Build(("HOUSE_REC", [["HHID", "P319", "P319R", "VISIT", "NAME", "TAG"], [2, 1, 7, 20240566, "Zoë", "k"]]))), "export.xlsx", pack);
+        var fromXlsx = (await Fixture.ReadAllAsync(xlsx))[0];
+        var fromCsdb = await ReadCsdbAsync(pack, new Dictionary<string, string?> { ["P319"] = "1", ["P319R"] = "7", ["VISIT"] = "20240566", ["VISIT_DAY"] = "12", ["NAME"] = "Zoë", ["TAG"] = "k" });
+
+        foreach (var row in new[] { fromDat, parentOnly, both, fromXlsx, fromCsdb })
+        {
+            Assert.Equal(("2024", "05", "66"), (row.Field("VISIT_YEAR"), row.Field("VISIT_MONTH"), row.Field("VISIT_DAY")));
+        }
+
+        Assert.Equal((null, null, "66"), (subitemOnly.Field("VISIT_YEAR"), subitemOnly.Field("VISIT_MONTH"), subitemOnly.Field("VISIT_DAY")));
     }
 
     [Fact]

@@ -20,7 +20,17 @@ public static class DictionaryReader
     }
 
     /// <summary>Reads a dictionary from a stream (e.g. a zip entry or <c>meta.dictionary</c>); <paramref name="fileName"/> labels errors.</summary>
-    public static async Task<DataDictionary> ReadAsync(Stream content, string fileName, CancellationToken cancellationToken = default)
+    public static Task<DataDictionary> ReadAsync(Stream content, string fileName, CancellationToken cancellationToken = default) =>
+        ReadAsync(content, fileName, resolveLinks: true, cancellationToken);
+
+    /// <summary>
+    /// Reads a dictionary bundled with data (a zip's .dcf) only to compare its layout with a survey pack's: see
+    /// <see cref="ParseLayout"/>.
+    /// </summary>
+    public static Task<DataDictionary> ReadLayoutAsync(Stream content, string fileName, CancellationToken cancellationToken = default) =>
+        ReadAsync(content, fileName, resolveLinks: false, cancellationToken);
+
+    private static async Task<DataDictionary> ReadAsync(Stream content, string fileName, bool resolveLinks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         using var buffer = new MemoryStream();
@@ -36,11 +46,21 @@ public static class DictionaryReader
             buffer.Write(chunk, 0, n);
         }
 
-        return Parse(Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), fileName);
+        return Parse(Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), fileName, resolveLinks);
     }
 
     /// <summary>Parses dictionary text in either encoding; <paramref name="fileName"/> only labels error messages.</summary>
-    public static DataDictionary Parse(string text, string fileName)
+    public static DataDictionary Parse(string text, string fileName) => Parse(text, fileName, resolveLinks: true);
+
+    /// <summary>
+    /// Parses a dictionary bundled with data (a zip's .dcf, a .csdb's <c>meta.dictionary</c>) only to compare its layout
+    /// with a survey pack's (<see cref="DictionaryLayoutComparison"/>): linked value sets are not resolved, so a link no
+    /// value set fills, which the pack's own dictionary may not have, does not make the upload unreadable. Value sets
+    /// are the pack's business, not the bundled copy's.
+    /// </summary>
+    public static DataDictionary ParseLayout(string text, string fileName) => Parse(text, fileName, resolveLinks: false);
+
+    private static DataDictionary Parse(string text, string fileName, bool resolveLinks)
     {
         ArgumentNullException.ThrowIfNull(text);
         var first = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
@@ -51,8 +71,8 @@ public static class DictionaryReader
 
         return first[0] switch
         {
-            '[' => TextDictionaryReader.Parse(text, fileName),
-            '{' => JsonDictionaryReader.Parse(text, fileName),
+            '[' => TextDictionaryReader.Parse(text, fileName, resolveLinks),
+            '{' => JsonDictionaryReader.Parse(text, fileName, resolveLinks),
             _ => throw new DictionaryFormatException(fileName, 1, $"a CSPro dictionary starts with '[' (classic text, CSPro ≤ 7.x) or '{{' (JSON, CSPro 8); this one starts with '{Shown(first[0])}'."),
         };
     }

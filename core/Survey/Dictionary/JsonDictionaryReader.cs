@@ -30,8 +30,11 @@ public static class JsonDictionaryReader
         return Parse(DictionaryReader.Decode(bytes), Path.GetFileName(path));
     }
 
-    /// <summary>Parses JSON dictionary text; <paramref name="fileName"/> only labels error messages.</summary>
-    public static DataDictionary Parse(string text, string fileName)
+    /// <summary>
+    /// Parses JSON dictionary text; <paramref name="fileName"/> only labels error messages. With
+    /// <paramref name="resolveLinks"/> false, linked value sets are left as written (see <see cref="DictionaryReader.ParseLayout"/>).
+    /// </summary>
+    public static DataDictionary Parse(string text, string fileName, bool resolveLinks = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         text = text.TrimStart('\uFEFF');
@@ -49,7 +52,7 @@ public static class JsonDictionaryReader
 
         using (document)
         {
-            return new Builder(text, fileName).Build(document.RootElement);
+            return new Builder(text, fileName, resolveLinks).Build(document.RootElement);
         }
     }
 
@@ -59,7 +62,7 @@ public static class JsonDictionaryReader
         return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
-    private sealed class Builder(string text, string fileName)
+    private sealed class Builder(string text, string fileName, bool resolveLinks)
     {
         private readonly List<string> _languages = [];
         private readonly Dictionary<ValueSet, string> _valueSetPaths = new(ReferenceEqualityComparer.Instance);
@@ -144,7 +147,7 @@ public static class JsonDictionaryReader
                 recordTypeLength,
                 _languages,
                 levels);
-            return LinkedValueSets.Resolve(dictionary, fileName, set => JsonLineLocator.LineOf(text, _valueSetPaths.GetValueOrDefault(set, string.Empty)));
+            return resolveLinks ? LinkedValueSets.Resolve(dictionary, fileName, set => JsonLineLocator.LineOf(text, _valueSetPaths.GetValueOrDefault(set, string.Empty))) : dictionary;
         }
 
         private DictionaryRecord Record(JsonElement record, string path, ItemContext context)

@@ -17,11 +17,14 @@ public static class TextDictionaryReader
         return Parse(text, Path.GetFileName(path));
     }
 
-    /// <summary>Parses dictionary text; <paramref name="fileName"/> only labels error messages.</summary>
-    public static DataDictionary Parse(string text, string fileName)
+    /// <summary>
+    /// Parses dictionary text; <paramref name="fileName"/> only labels error messages. With
+    /// <paramref name="resolveLinks"/> false, linked value sets are left as written (see <see cref="DictionaryReader.ParseLayout"/>).
+    /// </summary>
+    public static DataDictionary Parse(string text, string fileName, bool resolveLinks = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var builder = new Builder(fileName);
+        var builder = new Builder(fileName, resolveLinks);
         var lineNumber = 0;
         foreach (var rawLine in text.TrimStart('\uFEFF').Split('\n'))
         {
@@ -53,7 +56,7 @@ public static class TextDictionaryReader
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..60] + "…";
 
     /// <summary>Accumulates sections as they come; each section's keys fill the element opened last.</summary>
-    private sealed class Builder(string fileName)
+    private sealed class Builder(string fileName, bool resolveLinks)
     {
         private readonly List<string> _languages = [];
         private readonly List<LevelDraft> _levels = [];
@@ -266,7 +269,7 @@ public static class TextDictionaryReader
                 l.IdItems.Select(BuildItem).ToList(),
                 l.Records.Select(r => new DictionaryRecord(r.Name, r.Label, r.TypeValue, r.Required, r.MaxRecords, r.Items.Select(BuildItem).ToList())).ToList())).ToList();
             var dictionary = new DataDictionary(_dictName, _dictLabel, _version, _recordTypeStart, _recordTypeLength, _languages, levels);
-            return LinkedValueSets.Resolve(dictionary, fileName, set => _valueSetLines.GetValueOrDefault(set, 1));
+            return resolveLinks ? LinkedValueSets.Resolve(dictionary, fileName, set => _valueSetLines.GetValueOrDefault(set, 1)) : dictionary;
         }
 
         private DictionaryItem BuildItem(ItemDraft d)
