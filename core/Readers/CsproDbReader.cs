@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Pipeline.Core.Dictionary;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Packs;
 
 namespace Pipeline.Core.Readers;
@@ -31,6 +32,7 @@ public sealed class CsproDbReader : IExportReader
     private readonly SqliteConnection _connection;
     private readonly SurveyPack _pack;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly ShortStringPool _pool = new(); // subitem codes repeat on every row; rows are read one at a time
     private long _row;
 
     private CsproDbReader(TempSpool spool, SqliteConnection connection, SurveyPack pack, string fileName, Meta meta, long deleted, long cases)
@@ -301,7 +303,7 @@ public sealed class CsproDbReader : IExportReader
                 }
             }
 
-            plan.Layout.DeriveSubitems(fields);
+            plan.Layout.DeriveSubitems(fields, _pool);
             string? problem = null;
             if (count > plan.Record.MaxRecords)
             {

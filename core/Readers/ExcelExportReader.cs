@@ -4,6 +4,7 @@ using System.Text;
 using System.Xml;
 using ExcelDataReader;
 using Pipeline.Core.Dictionary;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Packs;
 
 namespace Pipeline.Core.Readers;
@@ -28,6 +29,7 @@ public sealed class ExcelExportReader : IExportReader
     private readonly FileStream _file;
     private readonly IExcelDataReader _excel;
     private readonly List<SheetPlan> _sheets;
+    private readonly ShortStringPool _pool = new(); // subitem codes repeat on every row; rows are read one at a time
 
     static ExcelExportReader()
     {
@@ -171,7 +173,7 @@ public sealed class ExcelExportReader : IExportReader
             return null;
         }
 
-        sheet.Layout.DeriveSubitems(fields);
+        sheet.Layout.DeriveSubitems(fields, _pool);
         return new SourceRow(sheet.Layout, row, fields, problem);
     }
 

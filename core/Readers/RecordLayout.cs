@@ -39,6 +39,7 @@ public sealed class RecordLayout
     private readonly Dictionary<string, int> _byName;
     private readonly int[] _subitemColumns;
     private readonly int _longestParent;
+    private char[]? _longBuffer; // for parents over 256 characters; a layout belongs to one reader, which reads on one thread
 
     private RecordLayout(DictionaryRecord record, IReadOnlyList<LayoutColumn> columns, int caseIdCount)
     {
@@ -120,7 +121,7 @@ public sealed class RecordLayout
     /// says so, implied decimals without their point) and the subitem's columns are cut from it and read as the readers
     /// read any CSPro field. When the parent is blank or absent, a subitem column the file carries itself is kept;
     /// otherwise the parent wins. Called by every reader, once per row (measured hot path: no allocation but the
-    /// values' own strings, which are pooled).
+    /// values' own strings, which are pooled). Not thread-safe: each reader builds its own layouts.
     /// </summary>
     internal void DeriveSubitems(string?[] fields, ShortStringPool? pool = null)
     {
@@ -130,7 +131,7 @@ public sealed class RecordLayout
             return;
         }
 
-        Span<char> buffer = _longestParent <= 256 ? stackalloc char[256] : new char[_longestParent];
+        Span<char> buffer = _longestParent <= 256 ? stackalloc char[256] : (_longBuffer ??= new char[_longestParent]);
         foreach (var s in _subitemColumns)
         {
             var column = Columns[s];
