@@ -27,6 +27,10 @@ internal static class ExportReaders
             UploadFormat.Zip => await BundleReader.CreateAsync(upload, displayName, pack, cancellationToken).ConfigureAwait(false),
             UploadFormat.Empty => new EmptyExportReader(),
             UploadFormat.Dictionary => throw new InputFileException(displayName, "this is a CSPro dictionary (.dcf), not data; the survey's dictionary comes from its survey pack.", WhatToDo),
+            UploadFormat.Unknown when FormatDetector.IsOnlyBlanks(head.Span) => throw new InputFileException(
+                displayName,
+                $"the first {FormatDetector.SniffLength / 1024} KiB are only blanks (spaces, tabs, line ends), so the format cannot be told; an export of no case is shorter.",
+                "Remove the blank lines at the start of the file (an export of no case may be an empty file) and upload it again."),
             _ => throw new InputFileException(displayName, "the content is neither delimited text with a header row, nor CSPro text data matching the survey's dictionary, nor a CSPro DB, Excel or zip file.", WhatToDo),
         };
     }

@@ -29,13 +29,15 @@ public static class FormatDetector
             return (UploadFormat.Zip, '\0');
         }
 
-        var text = head.StartsWith(Encoding.UTF8.Preamble) ? head[3..] : head;
-        if (text.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        if (IsOnlyBlanks(head))
         {
-            // Only blanks (or a BOM): an export of no case, when that is the whole file. A head this long of blanks
-            // may have data after it, which must not pass for an empty export.
+            // Only blanks (or a BOM): an export of no case, when that is the whole file. A full head of blanks may have
+            // data after it, which must not pass for an empty export; the head cannot tell a file of exactly
+            // SniffLength bytes from a longer one, so that one is refused too (docs/cspro-support.md says "8 KiB or more").
             return (head.Length < SniffLength ? UploadFormat.Empty : UploadFormat.Unknown, '\0');
         }
+
+        var text = head.StartsWith(Encoding.UTF8.Preamble) ? head[3..] : head;
 
         if (LooksBinary(text))
         {
@@ -51,6 +53,16 @@ public static class FormatDetector
 
         var delimiter = DelimiterOf(firstLine);
         return delimiter == '\0' ? (UploadFormat.Unknown, '\0') : (UploadFormat.Delimited, delimiter);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="head"/> holds only blanks (spaces, tabs, line ends) after an optional UTF-8 BOM. A head of
+    /// <see cref="SniffLength"/> such bytes is <see cref="UploadFormat.Unknown"/>, not empty: data may follow it.
+    /// </summary>
+    public static bool IsOnlyBlanks(ReadOnlySpan<byte> head)
+    {
+        var text = head.StartsWith(Encoding.UTF8.Preamble) ? head[3..] : head;
+        return text.IndexOfAnyExcept(" \t\r\n"u8) < 0;
     }
 
     private static bool LooksBinary(ReadOnlySpan<byte> text)

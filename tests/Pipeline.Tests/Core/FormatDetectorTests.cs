@@ -1,5 +1,7 @@
 using System.Text;
+using Pipeline.Core.Packs;
 using Pipeline.Core.Readers;
+using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Core;
 
@@ -40,4 +42,22 @@ public sealed class FormatDetectorTests
     [Fact]
     public void Detect_AWholeSniffOfBlanks_IsNotEmpty_SinceDataMayFollow() =>
         Assert.Equal(UploadFormat.Unknown, FormatDetector.Detect(Enumerable.Repeat((byte)'\n', FormatDetector.SniffLength).ToArray()).Format);
+
+    [Fact]
+    public void Detect_ExactlyASniffOfBlanks_IsNotEmpty_SinceTheHeadCannotTellItFromALongerFile() =>
+        Assert.Equal(UploadFormat.Unknown, FormatDetector.Detect(Enumerable.Repeat((byte)' ', FormatDetector.SniffLength).ToArray()).Format);
+
+    [Fact]
+    public async Task Open_LongFileStartingWithBlanks_SaysTheFirst8KiBAreBlanks()
+    {
+        var pack = await SurveyPack.LoadAsync(RepoPaths.PeruPack);
+        var bytes = Enumerable.Repeat((byte)'\n', FormatDetector.SniffLength + 100).Concat("A,B\n1,2\n"u8.ToArray()).ToArray();
+        using var content = new MemoryStream(bytes);
+
+        var e = await Assert.ThrowsAsync<InputFileException>(() => ExportReaders.OpenAsync(content, bytes.AsMemory(0, FormatDetector.SniffLength), "blank-start.csv", pack, default));
+
+        Assert.Equal("blank-start.csv", e.File);
+        Assert.Equal("the first 8 KiB are only blanks (spaces, tabs, line ends), so the format cannot be told; an export of no case is shorter.", e.Problem);
+        Assert.StartsWith("Remove the blank lines at the start of the file", e.WhatToDo, StringComparison.Ordinal);
+    }
 }
