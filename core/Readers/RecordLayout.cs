@@ -88,7 +88,7 @@ public sealed class RecordLayout
                     AddSubitem(pack, columns, item, parent, parentColumns);
                 }
 
-                continue; // DictionaryChecks refuses a subitem that lies inside no item
+                continue; // DictionaryChecks refuses a subitem listed before any item, or outside the item before it
             }
 
             parent = item;
