@@ -119,7 +119,7 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
             var u = outcome.Upload;
             if (outcome.Succeeded)
             {
-                await output.WriteLineAsync($"Ingested {path}: {u.RowsRead} rows read = {u.RowsCurated} curated + {u.RowsRejected} rejected (upload {u.UploadId}{(outcome.AlreadyProcessed ? ", already done" : string.Empty)})");
+                await output.WriteLineAsync($"Ingested {path}: {u.RowsRead} rows read = {u.RowsCurated} curated + {u.RowsRejected} rejected (upload {u.UploadId}{(outcome.AlreadyProcessed ? ", already done" : string.Empty)}){Skipped(u)}");
             }
             else
             {
@@ -156,6 +156,16 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
     }
 
     /// <summary>The local lake's own random key, made on first use: pseudonyms stay stable across local runs, and no key is built in.</summary>
+    // What the reader skipped as CSPro does (deleted .csdb cases, erased .dat lines): said, so no case goes unseen.
+    private static string Skipped(UploadRecord u) =>
+        (u.DeletedCases, u.ErasedLines) switch
+        {
+            (0, 0) => string.Empty,
+            (var d, 0) => $"; {d} deleted cases not read",
+            (0, var e) => $"; {e} erased lines not read",
+            (var d, var e) => $"; {d} deleted cases and {e} erased lines not read",
+        };
+
     private static async Task<string> LocalKeyAsync(DirectoryInfo lakeFolder, CancellationToken cancellationToken)
     {
         lakeFolder.Create();

@@ -29,7 +29,7 @@ public static class QualityReportPage
             .Append("</style></head><body>");
         html.Append("<h1>Data quality report</h1><table>")
             .Append(Row("Survey", pack.Manifest.Title)).Append(Row("Upload", upload.BlobPath)).Append(Row("Upload id", upload.UploadId))
-            .Append(Row("Format", upload.Format)).Append(Row("Text encoding", stats.TextEncoding ?? "binary format")).Append(Row("Size", $"{upload.SizeBytes:N0} bytes")).Append(Row("SHA-256", upload.ContentSha256))
+            .Append(Row("Format", upload.Format)).Append(Row("Text encoding", stats.TextEncoding ?? (upload.SizeBytes == 0 || upload.Format == "empty" ? "none (no data)" : "binary format"))).Append(Row("Size", $"{upload.SizeBytes:N0} bytes")).Append(Row("SHA-256", upload.ContentSha256))
             .Append(Row("Received (UTC)", upload.ReceivedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append("</table>");
 
         Section(html, "Rows", "Every row read is either curated or sent to quarantine with its reasons.");
