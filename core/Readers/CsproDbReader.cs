@@ -27,17 +27,28 @@ namespace Pipeline.Core.Readers;
 public sealed class CsproDbReader : IExportReader
 {
     private const int LatestSchemaVersion = 3;
+
+    /// <summary>SQLITE_TOOBIG: a value longer than the connection's length limit (<see cref="CsproDbSchemaGuard.Harden"/>).</summary>
+    private const int SqliteTooBig = 18;
+
+    /// <summary>A format check, not a resource limit: a version such as 7.7.3 or 8.0.1 is a few bytes.</summary>
+    private const int MaxCsproVersionBytes = 64;
     private static readonly string[] RequiredTables = ["meta", "cases"];
     private readonly TempSpool _spool;
     private readonly SqliteConnection _connection;
     private readonly SurveyPack _pack;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly ShortStringPool _pool = new(); // subitem codes repeat on every row; rows are read one at a time
+    private readonly CsproDbReaderOptions _options;
     private long _row;
+    private long _caseNumber;
+    private long _caseRows;
+    private long _caseBytes;
 
-    private CsproDbReader(TempSpool spool, SqliteConnection connection, SurveyPack pack, string fileName, Meta meta, long deleted, long cases)
+    private CsproDbReader(TempSpool spool, SqliteConnection connection, SurveyPack pack, string fileName, Meta meta, long deleted, long cases, CsproDbReaderOptions options)
     {
         _spool = spool;
+        _options = options;
         _connection = connection;
         _pack = pack;
         FileName = fileName;
@@ -87,10 +98,11 @@ public sealed class CsproDbReader : IExportReader
     public static async Task<CsproDbReader> CreateAsync(Stream content, string fileName, SurveyPack pack, CsproDbReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pack);
-        var (spool, connection) = await OpenAsync(content, fileName, options ?? new CsproDbReaderOptions(), cancellationToken).ConfigureAwait(false);
+        options ??= new CsproDbReaderOptions();
+        var (spool, connection) = await OpenAsync(content, fileName, options, cancellationToken).ConfigureAwait(false);
         try
         {
-            var meta = await ReadMetaAsync(connection, fileName, options ?? new CsproDbReaderOptions(), cancellationToken).ConfigureAwait(false);
+            var meta = await ReadMetaAsync(connection, fileName, options, cancellationToken).ConfigureAwait(false);
             if (meta.SchemaVersion >= LatestSchemaVersion)
             {
                 await CheckTablesAsync(connection, fileName, pack, cancellationToken).ConfigureAwait(false);
@@ -101,7 +113,7 @@ public sealed class CsproDbReader : IExportReader
 
             var deleted = await ScalarAsync(connection, "SELECT COUNT(*) FROM cases WHERE deleted <> 0", fileName, cancellationToken).ConfigureAwait(false);
             var cases = await ScalarAsync(connection, "SELECT COUNT(*) FROM cases WHERE deleted = 0", fileName, cancellationToken).ConfigureAwait(false);
-            return new CsproDbReader(spool, connection, pack, fileName, meta, deleted, cases);
+            return new CsproDbReader(spool, connection, pack, fileName, meta, deleted, cases, options);
         }
         catch
         {
@@ -131,7 +143,7 @@ public sealed class CsproDbReader : IExportReader
         var v3 = SchemaVersion >= LatestSchemaVersion;
         var sql = v3
             ? $"SELECT c.\"key\", l.\"level-1-id\"{string.Concat(IdColumns(0).Select(c => $", l.{Quote(c)}"))} FROM cases c LEFT JOIN \"level-1\" l ON l.\"case-id\" = c.id WHERE c.deleted = 0 ORDER BY c.file_order"
-            : "SELECT \"key\", questionnaire FROM cases WHERE deleted = 0 ORDER BY file_order";
+            : "SELECT \"key\", questionnaire, octet_length(questionnaire) FROM cases WHERE deleted = 0 ORDER BY file_order";
         await using var command = _connection.CreateCommand();
         command.CommandText = sql;
         var parser = v3 ? null : new CsproLineParser(_pack);
@@ -159,6 +171,7 @@ public sealed class CsproDbReader : IExportReader
                     }
 
                     caseNumber++;
+                    StartCase(caseNumber);
                     rows = v3 ? await ReadCaseAsync(cases, cancellationToken).ConfigureAwait(false) : ReadQuestionnaire(cases, parser!);
                 }
                 catch (SqliteException e)
@@ -190,9 +203,11 @@ public sealed class CsproDbReader : IExportReader
     {
         parser.StartCase();
         var rows = new List<SourceRow>();
+        Spend(0, cases.IsDBNull(2) ? 0 : cases.GetInt64(2)); // before the text is decoded into a string
         var text = cases.IsDBNull(1) ? string.Empty : cases.GetString(1);
         foreach (var line in text.Split(["\r\n", "\n", "\r"], StringSplitOptions.None))
         {
+            Spend(1, 0);
             if (parser.Parse(line, _row + 1, null, out _) is { } row)
             {
                 _row++;
@@ -201,6 +216,45 @@ public sealed class CsproDbReader : IExportReader
         }
 
         return rows;
+    }
+
+    private void StartCase(long caseNumber)
+    {
+        _caseNumber = caseNumber;
+        _caseRows = 0;
+        _caseBytes = 0;
+    }
+
+    /// <summary>
+    /// Counts what the case being read holds so far against <see cref="CsproDbReaderOptions.MaxRowsPerCase"/> and
+    /// <see cref="CsproDbReaderOptions.MaxCaseBytes"/>: a case is held in memory whole, so it must stay small.
+    /// </summary>
+    private void Spend(long rows, long bytes)
+    {
+        _caseRows += rows;
+        _caseBytes += bytes;
+        const string split = "A real case (one household, one questionnaire) is far smaller: check that the file was written by CSEntry or CSPro, or ask the data team to raise the limit.";
+        var where = $"case {_caseNumber.ToString(CultureInfo.InvariantCulture)} in file order";
+        if (_caseRows > _options.MaxRowsPerCase)
+        {
+            throw new InputFileException(FileName, $"{where} has more than {_options.MaxRowsPerCase.ToString(CultureInfo.InvariantCulture)} rows (records or lines), the limit per case (MaxRowsPerCase).", split, row: _row + 1);
+        }
+
+        if (_caseBytes > _options.MaxCaseBytes)
+        {
+            throw new InputFileException(FileName, $"{where} holds more than {_options.MaxCaseBytes.ToString(CultureInfo.InvariantCulture)} bytes, the limit per case (MaxCaseBytes).", split, row: _row + 1);
+        }
+    }
+
+    private static long FieldBytes(string?[] fields)
+    {
+        long bytes = 0;
+        foreach (var field in fields)
+        {
+            bytes += field?.Length ?? 0;
+        }
+
+        return bytes;
     }
 
     private async Task<List<SourceRow>> ReadCaseAsync(SqliteDataReader cases, CancellationToken cancellationToken)
@@ -270,6 +324,7 @@ public sealed class CsproDbReader : IExportReader
                     childIds[idItems[i].Name] = CsproFieldText.FromDatabase(reader.GetValue(1 + i), idItems[i]);
                 }
 
+                Spend(1, 0); // a child node is held until its records are read, so it counts as a row
                 children.Add((reader.GetInt64(0), childIds));
             }
         }
@@ -303,6 +358,7 @@ public sealed class CsproDbReader : IExportReader
                 }
             }
 
+            Spend(1, FieldBytes(fields)); // before subitems are derived: they repeat their parent's characters
             plan.Layout.DeriveSubitems(fields, _pool);
             string? problem = null;
             if (count > plan.Record.MaxRecords)
@@ -329,8 +385,9 @@ public sealed class CsproDbReader : IExportReader
 
     private IEnumerable<string> IdColumns(int level) => _pack.Dictionary.Levels[level].IdItems.Select(i => i.Name.ToLowerInvariant());
 
-    private InputFileException Damaged(SqliteException e, string where) =>
-        new(FileName, $"the database could not be read at {where}: {e.Message}", "The file is damaged (truncated or corrupted in transfer): copy it again from the device or from CSWeb and upload it again.", row: _row + 1, inner: e);
+    private InputFileException Damaged(SqliteException e, string where) => e.SqliteErrorCode == SqliteTooBig
+        ? new(FileName, $"{where} holds a value of more than {Math.Max(_options.MaxCaseBytes, _options.MaxDictionaryBytes).ToString(CultureInfo.InvariantCulture)} bytes, more than a whole case may hold (MaxCaseBytes).", "A real case is far smaller: check that the file was written by CSEntry or CSPro, or ask the data team to raise the limit.", row: _row + 1, inner: e)
+        : new(FileName, $"the database could not be read at {where}: {e.Message}", "The file is damaged (truncated or corrupted in transfer): copy it again from the device or from CSWeb and upload it again.", row: _row + 1, inner: e);
 
     private static List<RecordPlan> BuildRecordPlans(SurveyPack pack)
     {
@@ -387,7 +444,7 @@ public sealed class CsproDbReader : IExportReader
 
         try
         {
-            await CheckHeaderAsync(spool, fileName, cancellationToken).ConfigureAwait(false);
+            await CheckHeaderAsync(spool, fileName, options, cancellationToken).ConfigureAwait(false);
             var builder = new SqliteConnectionStringBuilder
             {
                 // immutable: our private copy never changes, so SQLite needs no -wal/-shm files and no locks.
@@ -399,11 +456,23 @@ public sealed class CsproDbReader : IExportReader
             try
             {
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                CsproDbSchemaGuard.Harden(connection, options);
             }
             catch (SqliteException e)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
                 throw new InputFileException(fileName, $"SQLite cannot open the file: {e.Message}", "Upload the .csdb file as CSPro wrote it (an encrypted .csdbe must be exported unencrypted first).", inner: e);
+            }
+
+            try
+            {
+                // Before any query of the data: a generated column or a view would be evaluated by it.
+                await CsproDbSchemaGuard.CheckAsync(connection, fileName, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
 
             return (spool, connection);
@@ -416,7 +485,7 @@ public sealed class CsproDbReader : IExportReader
     }
 
     /// <summary>Checks the 100-byte SQLite header: magic, and a file as long as the header says (a cut upload is caught here, not mid-read).</summary>
-    private static async Task CheckHeaderAsync(TempSpool spool, string fileName, CancellationToken cancellationToken)
+    private static async Task CheckHeaderAsync(TempSpool spool, string fileName, CsproDbReaderOptions options, CancellationToken cancellationToken)
     {
         const string upload = "Upload the .csdb file exactly as CSPro wrote it (copy it again from the device or CSWeb).";
         if (spool.Length == 0)
@@ -450,10 +519,36 @@ public sealed class CsproDbReader : IExportReader
             throw new InputFileException(fileName, $"the SQLite header is damaged (page size {pageSize.ToString(CultureInfo.InvariantCulture)}).", upload);
         }
 
+        if (headerSizeValid && pages * pageSize > options.MaxFileBytes)
+        {
+            // Before "truncated": a header declaring terabytes is not a cut upload.
+            throw new InputFileException(fileName, $"the SQLite header declares a database of {(pages * pageSize).ToString(CultureInfo.InvariantCulture)} bytes ({pages.ToString(CultureInfo.InvariantCulture)} pages of {pageSize.ToString(CultureInfo.InvariantCulture)}), more than the limit of {TempSpool.Size(options.MaxFileBytes)} (MaxFileBytes).", "Upload the .csdb file exactly as CSPro wrote it; if it really is that large, split the data or ask the data team to raise the limit.");
+        }
+
         if ((headerSizeValid && spool.Length < pages * pageSize) || spool.Length % pageSize != 0)
         {
             var expected = headerSizeValid ? $"{(pages * pageSize).ToString(CultureInfo.InvariantCulture)} bytes ({pages.ToString(CultureInfo.InvariantCulture)} pages of {pageSize.ToString(CultureInfo.InvariantCulture)})" : $"a multiple of its page size {pageSize.ToString(CultureInfo.InvariantCulture)}";
             throw new InputFileException(fileName, $"the SQLite file is truncated: its header says {expected}, but the file has {spool.Length.ToString(CultureInfo.InvariantCulture)} bytes.", upload);
+        }
+
+        CheckBytesAfterEnd(spool.Length, headerSizeValid ? pages * pageSize : null, fileName);
+    }
+
+    /// <summary>
+    /// The database size the header declares (page count × page size, trusted by SQLite only while the change counter
+    /// at offset 24 equals the version-valid-for number at offset 92) against the file: SQLite never reads bytes after
+    /// that size, so bytes there are data nobody checked (e.g. gigabytes appended to a small database).
+    /// </summary>
+    private static void CheckBytesAfterEnd(long fileLength, long? declared, string fileName)
+    {
+        if (declared is not { } size)
+        {
+            return; // an old writer's header: SQLite takes the file's length as the database's, so there is no "after"
+        }
+
+        if (fileLength > size)
+        {
+            throw new InputFileException(fileName, $"the file has {(fileLength - size).ToString(CultureInfo.InvariantCulture)} bytes after the end of the database: its SQLite header says the database ends at byte {size.ToString(CultureInfo.InvariantCulture)}, but the file has {fileLength.ToString(CultureInfo.InvariantCulture)} bytes.", "Upload the .csdb file exactly as CSPro wrote it; something was appended to this one.");
         }
     }
 
@@ -468,41 +563,77 @@ public sealed class CsproDbReader : IExportReader
 
         try
         {
-            // The size first: the dictionary is read as one string, and a file may hold anything in it.
-            await using (var size = connection.CreateCommand())
-            {
-                size.CommandText = "SELECT coalesce((SELECT length(CAST(dictionary AS BLOB)) FROM meta LIMIT 1), 0)";
-                var bytes = Convert.ToInt64(await size.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                if (bytes > options.MaxDictionaryBytes)
-                {
-                    throw new InputFileException(
-                        fileName,
-                        $"the dictionary stored in the file (meta.dictionary) has {bytes.ToString(CultureInfo.InvariantCulture)} bytes, more than the {options.MaxDictionaryBytes.ToString(CultureInfo.InvariantCulture)} bytes a CSPro dictionary may have here.",
-                        "Upload the .csdb file that CSEntry or CSPro wrote, unchanged.");
-                }
-            }
-
+            // Types and sizes first (typeof and octet_length do not load a value): a file may hold anything in meta.
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT schema_version, cspro_version, dictionary FROM meta LIMIT 1";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            command.CommandText = "SELECT typeof(schema_version), typeof(cspro_version), octet_length(cspro_version), typeof(dictionary), octet_length(dictionary) FROM meta LIMIT 1";
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new InputFileException(fileName, "table meta is empty, so the CSPro DB has no schema version and no dictionary.", "Upload the .csdb file as CSPro wrote it.");
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InputFileException(fileName, "table meta is empty, so the CSPro DB has no schema version and no dictionary.", "Upload the .csdb file as CSPro wrote it.");
+                }
+
+                CheckMetaTypes(reader, fileName, options);
             }
 
-            var version = reader.IsDBNull(0) ? 0 : Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture);
+            command.CommandText = "SELECT schema_version, cspro_version, dictionary FROM meta LIMIT 1";
+            await using var values = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await values.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var version = values.GetInt64(0); // an integer: checked above
             if (version is < 1 or > LatestSchemaVersion)
             {
                 throw new InputFileException(fileName, $"the CSPro DB schema version is {version.ToString(CultureInfo.InvariantCulture)}; this reader knows versions 1 to {LatestSchemaVersion.ToString(CultureInfo.InvariantCulture)} (CSPro 7.x and 8.x).", "Export the data from CSPro as CSV or .dat and upload that, and tell the data team which CSPro version wrote the file.");
             }
 
-            return new Meta(version, reader.IsDBNull(1) ? string.Empty : reader.GetString(1), reader.IsDBNull(2) ? string.Empty : reader.GetString(2));
+            return new Meta((int)version, values.IsDBNull(1) ? string.Empty : values.GetString(1), values.IsDBNull(2) ? string.Empty : values.GetString(2));
         }
         catch (SqliteException e)
         {
             throw new InputFileException(fileName, $"table meta cannot be read: {e.Message}", "Upload the .csdb file as CSPro wrote it.", inner: e);
         }
     }
+
+    /// <summary>
+    /// Row 1 of <c>meta</c> as CSPro writes it: <c>schema_version</c> an integer, <c>cspro_version</c> a short text,
+    /// <c>dictionary</c> a text within <see cref="CsproDbReaderOptions.MaxDictionaryBytes"/>. Reader columns: the
+    /// three types, then the byte lengths of the two texts.
+    /// </summary>
+    private static void CheckMetaTypes(SqliteDataReader reader, string fileName, CsproDbReaderOptions options)
+    {
+        const string asWritten = "Upload the .csdb file that CSEntry or CSPro wrote, unchanged.";
+        var versionType = reader.GetString(0);
+        if (versionType != "integer")
+        {
+            throw new InputFileException(fileName, $"meta.schema_version holds {Stored(versionType)}; expected an integer from 1 to {LatestSchemaVersion.ToString(CultureInfo.InvariantCulture)} (the CSPro DB schema version).", asWritten, column: "meta.schema_version");
+        }
+
+        var csproVersionBytes = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
+        if (reader.GetString(1) is not ("text" or "null") || csproVersionBytes > MaxCsproVersionBytes)
+        {
+            throw new InputFileException(fileName, $"meta.cspro_version holds {Stored(reader.GetString(1))} of {csproVersionBytes.ToString(CultureInfo.InvariantCulture)} bytes; expected a CSPro version text such as 7.7.3, at most {MaxCsproVersionBytes.ToString(CultureInfo.InvariantCulture)} bytes.", asWritten, column: "meta.cspro_version");
+        }
+
+        if (reader.GetString(3) is not ("text" or "null"))
+        {
+            throw new InputFileException(fileName, $"meta.dictionary holds {Stored(reader.GetString(3))}; expected the dictionary as text (CSPro's .dcf text or JSON).", asWritten, column: "meta.dictionary");
+        }
+
+        var bytes = reader.IsDBNull(4) ? 0 : reader.GetInt64(4);
+        if (bytes > options.MaxDictionaryBytes)
+        {
+            throw new InputFileException(
+                fileName,
+                $"the dictionary stored in the file (meta.dictionary) has {bytes.ToString(CultureInfo.InvariantCulture)} bytes, more than the {options.MaxDictionaryBytes.ToString(CultureInfo.InvariantCulture)} bytes a CSPro dictionary may have here.",
+                asWritten);
+        }
+    }
+
+    private static string Stored(string sqliteType) => sqliteType switch
+    {
+        "null" => "nothing (NULL)",
+        "integer" => "an integer",
+        _ => $"a {sqliteType}",
+    };
 
     private static async Task CheckTablesAsync(SqliteConnection connection, string fileName, SurveyPack pack, CancellationToken cancellationToken)
     {

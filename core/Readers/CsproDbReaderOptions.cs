@@ -19,4 +19,29 @@ public sealed class CsproDbReaderOptions
     /// </summary>
     [Range(1, int.MaxValue)]
     public int MaxDictionaryBytes { get; set; } = Pipeline.Core.Dictionary.DictionaryReader.MaxDictionaryBytes;
+
+    /// <summary>
+    /// Most bytes one case may hold, in bytes as SQLite stores them: the <c>questionnaire</c> text of a schema ≤ 2 file
+    /// (measured in SQL before it is fetched), or the values of all rows of a schema-3 case (counted as they are read).
+    /// Default 16 MiB; a real household case is a few KiB. A case is held in memory whole, so this bounds the memory one
+    /// upload takes; it is also the longest single value SQLite will hand back. A case over the limit rejects the file
+    /// naming the case's position in file order.
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxCaseBytes { get; set; } = 16 << 20;
+
+    /// <summary>
+    /// Most rows (records, or questionnaire lines) one case may have. Default 10,000; a real case has tens to a few
+    /// hundred (one per person, per plot, …). A case is held in memory whole, so a case over the limit rejects the file
+    /// naming the case's position in file order. Raise it only for dictionaries with very large rosters.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxRowsPerCase { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most SQLite page-cache memory for one upload, in KiB (<c>PRAGMA cache_size</c>). Default 8,192 KiB (8 MiB).
+    /// Lower makes large files slower to read; it does not change what is accepted.
+    /// </summary>
+    [Range(64, 1 << 20)]
+    public int CacheKibibytes { get; set; } = 8192;
 }

@@ -19,9 +19,10 @@ public sealed record ZipBundleEntry(string Name, long Length, long CompressedLen
 
 /// <summary>
 /// A zip upload holding a CSPro dictionary (optional) and data files. Opening it copies it to a temporary file (zip
-/// needs random access), then checks, before anything is extracted: the entry count, every name (no <c>..</c>, no
-/// absolute paths), the declared sizes and compression ratios, and that no entry is itself a zip (an Excel workbook
-/// is allowed as data). Entries are never written to disk: <see cref="OpenEntry"/> streams one, holding it to its
+/// needs random access), then checks, before anything is extracted: the entry count (Zip64 too, walking the central
+/// directory before .NET loads it), that the end record agrees with the directory, that no entry is password-protected,
+/// every name (no <c>..</c>, no absolute paths), the declared sizes and compression ratios (of every entry and of the
+/// whole zip), and that no entry is itself a zip (an Excel workbook is allowed as data). Entries are never written to disk: <see cref="OpenEntry"/> streams one, holding it to its
 /// declared size. Companion files CSPro writes beside data (<c>.csidx</c>, <c>.csnot</c>, <c>.sts</c>, …) and macOS
 /// metadata are listed in <see cref="IgnoredEntries"/>. Open one entry at a time. The upload stream is read to its end
 /// while it is copied, and left open: the caller still owns it.
@@ -72,8 +73,7 @@ public sealed class ZipBundle : IAsyncDisposable
         ZipArchive? archive = null;
         try
         {
-            archive = await ZipLimits.OpenAsync(spool, fileName, options, "zip bundle", cancellationToken).ConfigureAwait(false);
-            ZipLimits.Check(archive, fileName, options);
+            archive = await ZipLimits.OpenAsync(spool, fileName, options, "zip bundle", cancellationToken).ConfigureAwait(false); // and checks it
             ZipBundleEntry? dictionary = null;
             var data = new List<ZipBundleEntry>();
             var ignored = new List<ZipBundleEntry>();
