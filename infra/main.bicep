@@ -30,7 +30,7 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
-@description('Object ID of the person or pipeline running azd (azd sets AZURE_PRINCIPAL_ID). Gets Key Vault Secrets Officer and lake blob contributor; empty grants nothing.')
+@description('Object ID of the person or pipeline running azd (azd sets AZURE_PRINCIPAL_ID). Gets Key Vault Secrets Officer (the postprovision hook writes the pseudonym key), and with deployerSampleAccess write on incoming and read on reports; never a role on the whole lake. Empty grants nothing.')
 param principalId string = ''
 
 @description('Whether principalId is a user or a service principal (CI).')
@@ -54,6 +54,35 @@ param keyVaultPurgeProtection bool = false
 @maxValue(365)
 param storageSoftDeleteDays int = 14
 
+@description('Let the deployer upload to incoming and read reports (to try a sample export). Default false, as in production; the dev parameters (main.parameters.json) turn it on.')
+param deployerSampleAccess bool = false
+
+@description('Network isolation: a VNet with private endpoints for both storage accounts and Key Vault, VNet integration for the app, and storage and Key Vault closed to public networks. Default false (quickstart); main.production.bicepparam turns it on. See docs/deploy.md, "Network isolation", for what then works only from inside the VNet.')
+param networkIsolation bool = false
+
+@description('With networkIsolation: public IPv4 addresses or CIDR ranges still let through the lake and Key Vault firewalls (an office, a field team\'s gateway, the machine running azd). Default none: the lake and the vault have their public endpoint turned off and are reachable from the VNet only.')
+param operatorIpRanges string[] = []
+
+@description('Redundancy of both storage accounts. Default Standard_LRS (three copies in one datacenter). Standard_ZRS (production) keeps the lake readable through the loss of a zone but exists only in regions with availability zones; the deployment fails elsewhere. Changing it later is a conversion (docs/deploy.md, "Redundancy").')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSkuName string = 'Standard_LRS'
+
+@description('Also log blob, queue and table reads to Log Analytics. Default false: reads are most of the traffic and of the ingestion cost; writes and deletes are always logged.')
+param logStorageReads bool = false
+
+@description('E-mail address notified by the alert rules (a shared mailbox). Default empty: alerts fire and show in Azure Monitor but nobody is e-mailed.')
+param alertEmailAddress string = ''
+
+@description('Hours without a successful findings run before the staleness alert fires. Default 26: the nightly 02:00 run plus two hours.')
+@minValue(2)
+@maxValue(47)
+param findingsStaleAfterHours int = 26
+
 @description('Name of the resource group; empty derives rg-<environmentName>.')
 param resourceGroupName string = ''
 
@@ -65,6 +94,13 @@ var tags = {
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'eventgrid-deadletter'
+
+// Who may reach each account and the vault (docs/deploy.md, "Network isolation"). The host account keeps
+// its public endpoint on but denies every network: Event Grid dead-letters into it as a trusted service,
+// an exception that a disabled public endpoint would switch off.
+var lakeNetworkAccess = !networkIsolation ? 'Open' : empty(operatorIpRanges) ? 'PrivateEndpointsOnly' : 'TrustedServicesOnly'
+var hostNetworkAccess = networkIsolation ? 'TrustedServicesOnly' : 'Open'
+var keyVaultNetworkAccess = !networkIsolation ? 'Open' : empty(operatorIpRanges) ? 'PrivateEndpointsOnly' : 'FirewallOnly'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
@@ -106,6 +142,11 @@ module lakeStorage 'core/storage/storage-account.bicep' = {
     isHnsEnabled: true
     isVersioningEnabled: false
     softDeleteRetentionDays: storageSoftDeleteDays
+    skuName: storageSkuName
+    networkAccess: lakeNetworkAccess
+    allowedIpRanges: networkIsolation ? operatorIpRanges : []
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+    logReads: logStorageReads
     containerNames: [
       'incoming'
       'raw'
@@ -134,6 +175,10 @@ module hostStorage 'core/storage/storage-account.bicep' = {
     // The host rewrites lease and timer-status blobs all day; versions would pile up for nothing.
     isVersioningEnabled: false
     softDeleteRetentionDays: storageSoftDeleteDays
+    skuName: storageSkuName
+    networkAccess: hostNetworkAccess
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+    logReads: logStorageReads
     containerNames: [
       deploymentContainerName
       deadLetterContainerName
@@ -149,6 +194,22 @@ module keyVault 'core/security/key-vault.bicep' = {
     location: location
     tags: tags
     enablePurgeProtection: keyVaultPurgeProtection
+    networkAccess: keyVaultNetworkAccess
+    allowedIpRanges: networkIsolation ? operatorIpRanges : []
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+  }
+}
+
+module network 'app/network-isolation.bicep' = if (networkIsolation) {
+  name: 'network-isolation'
+  scope: rg
+  params: {
+    resourceToken: resourceToken
+    location: location
+    tags: tags
+    lakeStorageAccountId: lakeStorage.outputs.id
+    hostStorageAccountId: hostStorage.outputs.id
+    keyVaultId: keyVault.outputs.id
   }
 }
 
@@ -160,6 +221,21 @@ module eventGridTopic 'app/event-grid-topic.bicep' = {
     location: location
     tags: tags
     storageAccountId: lakeStorage.outputs.id
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+  }
+}
+
+module alerts 'core/monitor/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    resourceToken: resourceToken
+    location: location
+    tags: tags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    eventGridSystemTopicId: eventGridTopic.outputs.id
+    alertEmailAddress: alertEmailAddress
+    findingsStaleAfterHours: findingsStaleAfterHours
   }
 }
 
@@ -176,6 +252,8 @@ module rbac 'app/rbac.bicep' = {
     deadLetterContainerName: deadLetterContainerName
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
+    deployerSampleAccess: deployerSampleAccess
+    reportsContainerName: 'reports'
     uploadersPrincipalId: uploadersPrincipalId
     analystsPrincipalId: analystsPrincipalId
     analystContainerNames: [
@@ -212,6 +290,8 @@ module functions 'app/functions.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    virtualNetworkSubnetId: networkIsolation ? network!.outputs.appSubnetId : ''
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 
@@ -229,3 +309,5 @@ output AZURE_EVENTGRID_DEADLETTER_CONTAINER string = deadLetterContainerName
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGridTopic.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output AZURE_NETWORK_ISOLATION bool = networkIsolation
+output AZURE_VIRTUAL_NETWORK_NAME string = networkIsolation ? network!.outputs.virtualNetworkName : ''

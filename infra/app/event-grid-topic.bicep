@@ -14,6 +14,9 @@ param tags object = {}
 @description('Resource ID of the storage account whose events the topic publishes.')
 param storageAccountId string
 
+@description('Resource ID of the Log Analytics workspace that receives delivery failures and the topic\'s metrics.')
+param logAnalyticsWorkspaceId string
+
 resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: name
   location: location
@@ -28,5 +31,28 @@ resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   }
 }
 
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: topic
+  name: 'to-log-analytics'
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        // Each failed delivery to IngestUpload with its reason, before retries run out and the event is dead-lettered.
+        category: 'DeliveryFailures'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        // DeliveryAttemptFailCount, DeadLetteredCount, MatchedEventCount, ...
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
 output name string = topic.name
+output id string = topic.id
 output principalId string = topic.identity.principalId

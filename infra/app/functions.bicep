@@ -61,6 +61,12 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('Resource ID of the subnet (delegated to Microsoft.App/environments) the app sends its outbound traffic through; empty (default) means no VNet integration, so the app reaches storage and Key Vault over their public endpoints.')
+param virtualNetworkSubnetId string = ''
+
+@description('Resource ID of the Log Analytics workspace that receives the platform\'s FunctionAppLogs and metrics.')
+param logAnalyticsWorkspaceId string
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -88,6 +94,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
   }
   properties: {
     serverFarmId: plan.id
+    // With isolation on, storage and Key Vault accept only private endpoints, reached through this subnet.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     httpsOnly: true
     // Key Vault references (Pseudonymisation__Key) resolve with this identity, not a system one.
     keyVaultReferenceIdentity: identityId
@@ -171,6 +179,27 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     // Entra authentication for telemetry, required because the component has local auth disabled.
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  }
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: functionApp
+  name: 'to-log-analytics'
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        // Host and worker logs, including invocation failures, in the FunctionAppLogs table.
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -33,6 +33,12 @@ param deployerPrincipalId string = ''
 ])
 param deployerPrincipalType string = 'User'
 
+@description('Give the deployer write on incoming and read on reports, to upload a sample export and read its summary. Default false: the deployer gets no lake data role at all (production). Has no effect when deployerPrincipalId is empty.')
+param deployerSampleAccess bool = false
+
+@description('Lake container holding per-upload reports (summary.json), readable by the deployer with deployerSampleAccess.')
+param reportsContainerName string = 'reports'
+
 @description('Object ID of a group (or user) allowed to upload exports to the incoming container only; empty grants nothing.')
 param uploadersPrincipalId string = ''
 
@@ -78,6 +84,11 @@ resource analystContainers 'Microsoft.Storage/storageAccounts/blobServices/conta
 resource incomingContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
   parent: lakeBlobService
   name: incomingContainerName
+}
+
+resource reportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: lakeBlobService
+  name: reportsContainerName
 }
 
 resource hostStorage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
@@ -219,12 +230,25 @@ resource deployerVaultSecretsOfficer 'Microsoft.Authorization/roleAssignments@20
   }
 }
 
-// Storage Blob Data Contributor on the lake: upload a sample export and read the results with --auth-mode login.
-resource deployerLakeBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
-  scope: lake
-  name: guid(lake.id, deployerPrincipalId, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+// Nothing on the lake as a whole: azd deploys the code through the app's publish endpoint with an Entra
+// token (no storage data role), and the hooks need only the vault role above. With deployerSampleAccess
+// the deployer may also try the pipeline end to end (docs/deploy.md, sections 5 and 6): upload to incoming,
+// read reports. Never raw, curated, quarantine or findings, which hold (pseudonymised) survey data.
+resource deployerIncomingContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId) && deployerSampleAccess) {
+  scope: incomingContainer
+  name: guid(incomingContainer.id, deployerPrincipalId, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}
+
+resource deployerReportsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId) && deployerSampleAccess) {
+  scope: reportsContainer
+  name: guid(reportsContainer.id, deployerPrincipalId, '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1')
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1')
     principalId: deployerPrincipalId
     principalType: deployerPrincipalType
   }

@@ -119,13 +119,56 @@ public sealed partial class RoleAssignmentTests(CompiledTemplates templates)
     [Fact]
     public void OptionalPrincipals_AreGrantedNothingWhenEmpty()
     {
+        // templates.Main has every parameter at its default, and these principals default to empty.
         foreach (var parameter in new[] { "deployerPrincipalId", "uploadersPrincipalId", "analystsPrincipalId" })
         {
-            Assert.All(
-                Assignments().Where(a => a.Node["properties"]?["principalId"].AsString() == $"[parameters('{parameter}')]"),
-                a => Assert.Equal($"[not(empty(parameters('{parameter}')))]", a.Node["condition"].AsString()));
+            var assignments = Assignments().Where(a => a.Node["properties"]?["principalId"].AsString() == $"[parameters('{parameter}')]").ToList();
+
+            Assert.NotEmpty(assignments);
+            Assert.All(assignments, a =>
+            {
+                Assert.Contains($"not(empty(parameters('{parameter}')))", a.Node["condition"].AsString() ?? string.Empty, StringComparison.Ordinal);
+                Assert.False(a.IsDeployed, $"{a.Name} is granted to an empty {parameter}.");
+            });
         }
     }
+
+    [Fact]
+    public void Deployer_InProduction_GetsOnlyTheVaultRoleAndNothingOnTheLake()
+    {
+        var granted = DeployedAssignmentsOf(templates.Production, "deployerPrincipalId");
+
+        var assignment = Assert.Single(granted);
+        Assert.Equal(KnownRoles.KeyVaultSecretsOfficer, RoleOf(assignment));
+    }
+
+    [Fact]
+    public void Deployer_WithSampleAccess_CanWriteIncomingAndReadReportsOnly()
+    {
+        var granted = DeployedAssignmentsOf(templates.Dev, "deployerPrincipalId")
+            .Where(a => RoleOf(a) != KnownRoles.KeyVaultSecretsOfficer)
+            .ToDictionary(RoleOf, a => a.Node["scope"].AsString() ?? string.Empty);
+
+        Assert.Equal(2, granted.Count);
+        Assert.Contains("incomingContainerName", granted[KnownRoles.StorageBlobDataContributor], StringComparison.Ordinal);
+        Assert.Contains("reportsContainerName", granted[KnownRoles.StorageBlobDataReader], StringComparison.Ordinal);
+        Assert.Equal("reports", templates.Dev.Module("rbac").Argument("reportsContainerName").AsString());
+    }
+
+    [Fact]
+    public void Deployer_IsNeverGrantedARoleOnAWholeStorageAccount()
+    {
+        // A container scope names the container; the account scope (the old "write on the whole lake") does not.
+        var deployer = Assignments().Where(a => a.Node["properties"]?["principalId"].AsString() == "[parameters('deployerPrincipalId')]");
+
+        Assert.All(deployer.Where(a => RoleOf(a) != KnownRoles.KeyVaultSecretsOfficer), a =>
+            Assert.Contains("blobServices/containers", a.Node["scope"].AsString() ?? string.Empty, StringComparison.Ordinal));
+    }
+
+    private static List<ArmResource> DeployedAssignmentsOf(ArmTemplate template, string principalParameter) =>
+        template.DeployedOfType("Microsoft.Authorization/roleAssignments")
+            .Where(a => a.Node["properties"]?["principalId"].AsString() == $"[parameters('{principalParameter}')]")
+            .ToList();
 
     [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
     private static partial Regex Guid();

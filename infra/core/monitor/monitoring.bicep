@@ -51,3 +51,4 @@ output applicationInsightsId string = applicationInsights.id
 // Not a secret: with local auth disabled the instrumentation key alone cannot ingest telemetry.
 output applicationInsightsConnectionString string = applicationInsights.properties.ConnectionString
 output logAnalyticsName string = logAnalytics.name
+output logAnalyticsId string = logAnalytics.id

@@ -39,10 +39,31 @@ param isVersioningEnabled bool = false
 ])
 param skuName string = 'Standard_LRS'
 
+@description('Who may reach the account over the network. Open (default): any network, Entra ID still required. TrustedServicesOnly: public endpoint on, but only trusted Azure services (Event Grid dead-lettering with its system identity) and allowedIpRanges get through; private endpoints work. PrivateEndpointsOnly: public endpoint off, private endpoints only; trusted-service exceptions no longer apply.')
+@allowed([
+  'Open'
+  'TrustedServicesOnly'
+  'PrivateEndpointsOnly'
+])
+param networkAccess string = 'Open'
+
+@description('Public IPv4 addresses or CIDR ranges let through the firewall when networkAccess is TrustedServicesOnly (e.g. an office or a field team\'s gateway). Default none. Ignored when Open; refused with PrivateEndpointsOnly.')
+param allowedIpRanges string[] = []
+
+@description('Resource ID of the Log Analytics workspace that receives the account\'s diagnostic logs and metrics.')
+param logAnalyticsWorkspaceId string
+
+@description('Also send read requests (StorageRead) to Log Analytics. Default false: every blob read by the app, Power BI or a person is a log row, which multiplies the ingestion cost; writes and deletes are always sent.')
+param logReads bool = false
+
 // Fail at template validation rather than at the storage RP with a less obvious message.
 var versioning = isHnsEnabled && isVersioningEnabled
   ? fail('Blob versioning is not supported on an account with a hierarchical namespace (ADLS Gen2).')
   : isVersioningEnabled
+
+var ipRules = networkAccess == 'PrivateEndpointsOnly' && !empty(allowedIpRanges)
+  ? fail('allowedIpRanges has no effect when the public endpoint is off (PrivateEndpointsOnly); use TrustedServicesOnly to let those addresses in.')
+  : map(networkAccess == 'Open' ? [] : allowedIpRanges, range => { value: range, action: 'Allow' })
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
@@ -61,11 +82,12 @@ resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: networkAccess == 'PrivateEndpointsOnly' ? 'Disabled' : 'Enabled'
     networkAcls: {
-      // Event Grid and the Functions platform reach the account as trusted Azure services.
+      // Event Grid dead-letters into the host account as a trusted Azure service (system identity).
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: networkAccess == 'Open' ? 'Allow' : 'Deny'
+      ipRules: ipRules
     }
   }
 }
@@ -107,6 +129,69 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-
     name: tableName
   }
 ]
+
+// ---- Diagnostic settings: who wrote or deleted what, and transaction metrics, kept in Log Analytics ----
+
+var storageLogs = [
+  { category: 'StorageRead', enabled: logReads }
+  { category: 'StorageWrite', enabled: true }
+  { category: 'StorageDelete', enabled: true }
+]
+var transactionMetrics = [
+  { category: 'Transaction', enabled: true }
+]
+
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: account
+  name: 'to-log-analytics'
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    // The account level has metrics only; logs are per service.
+    metrics: transactionMetrics
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: blobService
+  name: 'to-log-analytics'
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: storageLogs
+    metrics: transactionMetrics
+  }
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' existing = {
+  parent: account
+  name: 'default'
+}
+
+// The blob trigger's poison queue (lake) and the host's internal queues (host account).
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: queueService
+  name: 'to-log-analytics'
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: storageLogs
+    metrics: transactionMetrics
+  }
+}
+
+resource tableServiceForDiagnostics 'Microsoft.Storage/storageAccounts/tableServices@2025-01-01' existing = {
+  parent: account
+  name: 'default'
+}
+
+// The upload and findings-run ledgers (lake) and the host's tables.
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: tableServiceForDiagnostics
+  name: 'to-log-analytics'
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: storageLogs
+    metrics: transactionMetrics
+  }
+}
 
 output name string = account.name
 output id string = account.id

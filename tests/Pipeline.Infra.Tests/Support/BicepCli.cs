@@ -19,7 +19,11 @@ public static class BicepCli
 
     public static string Executable => LazyExecutable.Value;
 
-    public static async Task<BicepRun> RunAsync(params string[] arguments)
+    public static Task<BicepRun> RunAsync(params string[] arguments) =>
+        RunAsync(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs the CLI with extra environment variables (read by readEnvironmentVariable in .bicepparam files).</summary>
+    public static async Task<BicepRun> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo(Executable)
         {
@@ -31,6 +35,11 @@ public static class BicepCli
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
         }
 
         using var process = Process.Start(startInfo)
@@ -56,6 +65,20 @@ public static class BicepCli
     {
         var outFile = Path.Combine(outputDirectory, Path.GetFileNameWithoutExtension(bicepFile) + ".json");
         var run = await RunAsync("build", bicepFile, "--outfile", outFile);
+        if (run.ExitCode != 0 || run.Output.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"bicep {run.Arguments} exited {run.ExitCode} with diagnostics:{Environment.NewLine}{run.Output}");
+        }
+
+        return outFile;
+    }
+
+    /// <summary>Compiles a .bicepparam file to a deployment parameters file and fails with the CLI's output on any diagnostic.</summary>
+    public static async Task<string> BuildParamsAsync(string bicepParamFile, string outputDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var outFile = Path.Combine(outputDirectory, Path.GetFileNameWithoutExtension(bicepParamFile) + ".parameters.json");
+        var run = await RunAsync(environment, "build-params", bicepParamFile, "--outfile", outFile);
         if (run.ExitCode != 0 || run.Output.Length > 0)
         {
             throw new InvalidOperationException(
