@@ -60,8 +60,8 @@ param deployerSampleAccess bool = false
 @description('Network isolation: a VNet with private endpoints for both storage accounts and Key Vault, VNet integration for the app, and storage and Key Vault closed to public networks. Default false (quickstart); main.production.bicepparam turns it on. See docs/deploy.md, "Network isolation", for what then works only from inside the VNet.')
 param networkIsolation bool = false
 
-@description('With networkIsolation: public IPv4 addresses or CIDR ranges still let through the lake and Key Vault firewalls (an office, a field team\'s gateway, the machine running azd). Default none: the lake and the vault have their public endpoint turned off and are reachable from the VNet only.')
-param operatorIpRanges string[] = []
+@description('With networkIsolation: comma-separated public IPv4 addresses or CIDR ranges still let through the lake and Key Vault firewalls (an office, a field team\'s gateway, the machine running azd), e.g. "203.0.113.0/24,198.51.100.7". Text rather than an array so azd can pass it from AZURE_OPERATOR_IP_RANGES. Default empty: the lake and the vault have their public endpoint turned off and are reachable from the VNet only.')
+param operatorIpRanges string = ''
 
 @description('Redundancy of both storage accounts. Default Standard_LRS (three copies in one datacenter). Standard_ZRS (production) keeps the lake readable through the loss of a zone but exists only in regions with availability zones; the deployment fails elsewhere. Changing it later is a conversion (docs/deploy.md, "Redundancy").')
 @allowed([
@@ -94,6 +94,8 @@ var tags = {
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'eventgrid-deadletter'
+
+var operatorIpRangeList = empty(operatorIpRanges) ? [] : split(replace(operatorIpRanges, ' ', ''), ',')
 
 // Who may reach each account and the vault (docs/deploy.md, "Network isolation"). The host account keeps
 // its public endpoint on but denies every network: Event Grid dead-letters into it as a trusted service,
@@ -144,7 +146,7 @@ module lakeStorage 'core/storage/storage-account.bicep' = {
     softDeleteRetentionDays: storageSoftDeleteDays
     skuName: storageSkuName
     networkAccess: lakeNetworkAccess
-    allowedIpRanges: networkIsolation ? operatorIpRanges : []
+    allowedIpRanges: networkIsolation ? operatorIpRangeList : []
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
     logReads: logStorageReads
     containerNames: [
@@ -195,7 +197,7 @@ module keyVault 'core/security/key-vault.bicep' = {
     tags: tags
     enablePurgeProtection: keyVaultPurgeProtection
     networkAccess: keyVaultNetworkAccess
-    allowedIpRanges: networkIsolation ? operatorIpRanges : []
+    allowedIpRanges: networkIsolation ? operatorIpRangeList : []
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
   }
 }

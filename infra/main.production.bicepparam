@@ -16,9 +16,7 @@ param uploadersPrincipalId = readEnvironmentVariable('AZURE_UPLOADERS_PRINCIPAL_
 // Storage and Key Vault reachable through private endpoints only; the app through VNet integration.
 param networkIsolation = true
 // Comma-separated public ranges let through the lake and vault firewalls, e.g. "203.0.113.0/24,198.51.100.7".
-param operatorIpRanges = empty(readEnvironmentVariable('AZURE_OPERATOR_IP_RANGES', ''))
-  ? []
-  : split(readEnvironmentVariable('AZURE_OPERATOR_IP_RANGES', ''), ',')
+param operatorIpRanges = readEnvironmentVariable('AZURE_OPERATOR_IP_RANGES', '')
 
 // Survives the loss of one availability zone; the region must have zones (docs/deploy.md, "Redundancy").
 param storageSkuName = 'Standard_ZRS'

@@ -31,7 +31,7 @@ for ($attempt = 1; $attempt -le 20; $attempt++) {
     Start-Sleep -Seconds 15
 }
 if ($null -eq $count) {
-    throw "postprovision: cannot list secrets in $vault. Check that 'az login' uses the same account as 'azd auth login' and that it holds 'Key Vault Secrets Officer' on the vault."
+    throw "postprovision: cannot list secrets in $vault. Check that 'az login' uses the same account as 'azd auth login' and that it holds 'Key Vault Secrets Officer' on the vault. With network isolation on, the vault accepts only the VNet and the operator IP ranges: run this from inside the VNet or add your address to them (docs/deploy.md, section 13)."
 }
 if ($count -ne '0') {
     Write-Host "postprovision: $secretName already exists in $vault; left unchanged."

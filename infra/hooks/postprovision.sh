@@ -36,7 +36,7 @@ for attempt in $(seq 1 20); do
 done
 
 if [ -z "$count" ]; then
-  echo "postprovision: cannot list secrets in $AZURE_KEY_VAULT_NAME. Check that 'az login' uses the same account as 'azd auth login' and that it holds 'Key Vault Secrets Officer' on the vault." >&2
+  echo "postprovision: cannot list secrets in $AZURE_KEY_VAULT_NAME. Check that 'az login' uses the same account as 'azd auth login' and that it holds 'Key Vault Secrets Officer' on the vault. With network isolation on, the vault accepts only the VNet and the operator IP ranges: run this from inside the VNet or add your address to them (docs/deploy.md, section 13)." >&2
   exit 1
 fi
 

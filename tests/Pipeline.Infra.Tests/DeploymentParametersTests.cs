@@ -41,6 +41,12 @@ public sealed class DeploymentParametersTests(CompiledTemplates templates)
     [InlineData("environmentName", "${AZURE_ENV_NAME}")]
     [InlineData("location", "${AZURE_LOCATION}")]
     [InlineData("principalId", "${AZURE_PRINCIPAL_ID}")]
+    [InlineData("networkIsolation", "${AZURE_NETWORK_ISOLATION=false}")]
+    [InlineData("operatorIpRanges", "${AZURE_OPERATOR_IP_RANGES=}")]
+    [InlineData("storageSkuName", "${AZURE_STORAGE_SKU=Standard_LRS}")]
+    [InlineData("deployerSampleAccess", "${AZURE_DEPLOYER_SAMPLE_ACCESS=true}")]
+    [InlineData("alertEmailAddress", "${AZURE_ALERT_EMAIL=}")]
+    [InlineData("findingsStaleAfterHours", "${AZURE_FINDINGS_STALE_AFTER_HOURS=26}")]
     public void MainParameters_AzdValue_IsMapped(string parameter, string expected)
     {
         Assert.Equal(expected, ParameterFileValues()[parameter]?["value"].AsString());

@@ -13,7 +13,7 @@ public sealed class EventGridTests(CompiledTemplates templates)
         var source = templates.Main.Module("event-grid-topic").Argument("storageAccountId").AsString() ?? string.Empty;
 
         Assert.Equal("Microsoft.Storage.StorageAccounts", topic.Get("properties.topicType").AsString());
-        Assert.Contains("'lakeStorage'", source, StringComparison.Ordinal);
+        Assert.Contains("'lake-storage'", source, StringComparison.Ordinal);
         Assert.Equal("SystemAssigned", topic.Get("identity.type").AsString());
     }
 

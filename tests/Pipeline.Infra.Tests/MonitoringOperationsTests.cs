@@ -91,7 +91,7 @@ public sealed class MonitoringOperationsTests(CompiledTemplates templates)
         Assert.Equal("Microsoft.EventGrid/systemTopics", criterion?["metricNamespace"].AsString());
         Assert.Equal("GreaterThan", criterion?["operator"].AsString());
         Assert.Equal(0, criterion?["threshold"].AsInt());
-        Assert.Contains("eventGridTopic", templates.Production.Module("alerts").Argument("eventGridSystemTopicId").AsString() ?? string.Empty, StringComparison.Ordinal);
+        Assert.True(NetworkIsolationTests.ReferencesModule(templates.Production.Module("alerts").Argument("eventGridSystemTopicId"), "event-grid-topic", "eventGridTopic"));
     }
 
     [Fact]
