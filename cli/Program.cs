@@ -11,19 +11,21 @@ var survey = new Option<string>("--survey") { Description = "Survey pack id (the
 var force = new Option<bool>("--force") { Description = "Recompute even when no new data arrived." };
 
 var demo = new Command("demo", "Run the whole pipeline on every bundled sample export and print the findings.") { lake, connection, packs, verbose };
-demo.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.DemoAsync(c), ct));
+demo.SetAction((parse, ct) => Checked(parse, null, null, (r, c) => r.DemoAsync(c), ct));
 
 var file = new Argument<FileInfo>("file") { Description = "An export to upload to incoming/<survey>/ and ingest." };
 var ingest = new Command("ingest", "Upload one export to the incoming zone and ingest it.") { file, survey, lake, connection, packs, verbose };
-ingest.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.IngestFilesAsync(parse.GetValue(survey)!, [parse.GetValue(file)!], c), ct));
+ingest.SetAction((parse, ct) => Checked(
+    parse, parse.GetValue(survey)!, Usage.ExportFile(parse.GetValue(file)!, parse.GetValue(survey)!), (r, c) => r.IngestCommandAsync(parse.GetValue(survey)!, parse.GetValue(file)!, c), ct));
 
 var folder = new Argument<DirectoryInfo>("folder") { Description = "A folder of exports; each file is uploaded and ingested, then findings are recomputed." };
 var run = new Command("run", "Ingest every export in a folder, then recompute findings.") { folder, survey, lake, connection, packs, verbose };
-run.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.RunFolderAsync(parse.GetValue(survey)!, parse.GetValue(folder)!, c), ct));
+run.SetAction((parse, ct) => Checked(
+    parse, parse.GetValue(survey)!, Usage.ExportFolder(parse.GetValue(folder)!, parse.GetValue(survey)!), (r, c) => r.RunFolderAsync(parse.GetValue(survey)!, parse.GetValue(folder)!, c), ct));
 
 var findingsSurvey = new Option<string?>("--survey") { Description = "Only this survey pack (default: all)." };
 var findings = new Command("findings", "Recompute findings from the current curated view.") { findingsSurvey, force, lake, connection, packs, verbose };
-findings.SetAction((parse, ct) => Runner.RunAsync(Settings(parse), (r, c) => r.FindingsAsync(parse.GetValue(findingsSurvey), parse.GetValue(force), c), ct));
+findings.SetAction((parse, ct) => Checked(parse, parse.GetValue(findingsSurvey), null, (r, c) => r.FindingsAsync(parse.GetValue(findingsSurvey), parse.GetValue(force), c), ct));
 
 var generateSurvey = new Option<string>("--survey") { Description = "Survey pack id.", DefaultValueFactory = _ => "peru-coffee-cacao" };
 var cases = new Option<long>("--cases") { Description = "Number of cases (default 565, the survey's sample).", DefaultValueFactory = _ => 565 };
@@ -44,8 +46,35 @@ var check = new Command("check", "Check a survey pack: every problem with file a
 check.SetAction((parse, ct) => PackCommands.CheckAsync(parse.GetValue(packFolder)!, ct));
 var pack = new Command("pack", "Make and check survey packs.") { init, check };
 
-var root = new RootCommand("Survey data pipeline: CSPro exports → validated Parquet lake → design-weighted findings.") { demo, ingest, run, findings, generate, pack };
-return await root.Parse(args).InvokeAsync();
+var root = new RootCommand($"Survey data pipeline: CSPro exports → validated Parquet lake → design-weighted findings. {ExitCodes.Help}") { demo, ingest, run, findings, generate, pack };
+foreach (var command in new[] { demo, ingest, run, findings })
+{
+    command.Description += $" {ExitCodes.Help}";
+}
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // System.CommandLine prints every error and the whole help, and exits 1 (our "some upload rejected"): one line and 2 instead.
+    return await Usage.FailAsync($"{parsed.Errors[0].Message} Run 'survey-pipeline {parsed.CommandResult.Command.Name} --help' for the usage.");
+}
+
+try
+{
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is not OperationCanceledException)
+{
+    // Anything not caught on the way is a bug or an outage: one line, not a stack trace (--verbose shows the logs).
+    await Console.Error.WriteLineAsync($"error: unexpected {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} Rerun with --verbose; if it persists, report it with that output.");
+    return ExitCodes.Failed;
+}
+
+// The argument checks that need no host run first: a bad path or survey id fails before the lake folder or a key is made.
+Task<int> Checked(ParseResult parse, string? surveyId, string? pathProblem, Func<Runner, CancellationToken, Task<int>> command, CancellationToken ct) =>
+    Usage.First(surveyId is null ? null : Usage.SurveyId(surveyId), pathProblem, Usage.LakeFolder(parse.GetValue(lake)!), Usage.PacksFolder(parse.GetValue(packs))) is { } problem
+        ? Usage.FailAsync(problem)
+        : Runner.RunAsync(Settings(parse), surveyId, command, ct);
 
 RunnerSettings Settings(ParseResult parse) => new(
     parse.GetValue(lake)!,

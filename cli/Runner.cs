@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,14 +19,24 @@ internal sealed record RunnerSettings(DirectoryInfo LakeFolder, string? Connecti
 /// <summary>Builds the same services as the Functions app over the chosen backend and runs one command.</summary>
 internal sealed class Runner(IServiceProvider services, RunnerSettings settings, TextWriter output)
 {
-    private const string DemoKeyFile = ".pseudonym-key";
+    private readonly IngestTally _tally = new();
 
-    public static async Task<int> RunAsync(RunnerSettings settings, Func<Runner, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the packs, checks <paramref name="survey"/> (when given) names a loaded one, starts the host (which validates
+    /// every options class) and runs <paramref name="command"/>. Each expected failure is one line on standard error and
+    /// exit code <see cref="ExitCodes.Usage"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(RunnerSettings settings, string? survey, Func<Runner, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
     {
         try
         {
             var packsFolder = settings.Packs?.FullName ?? DefaultPacksFolder();
             var packs = await SurveyPackCatalog.LoadAsync(packsFolder, cancellationToken);
+            if (survey is not null && Usage.KnownSurvey(packs, survey, packsFolder) is { } unknown)
+            {
+                return await Usage.FailAsync(unknown);
+            }
+
             PackCommands.ReportBroken(packs);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
             builder.Logging.SetMinimumLevel(settings.Verbose ? LogLevel.Information : LogLevel.Warning);
@@ -37,7 +46,7 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
             if (builder.Configuration["Pseudonymisation:Key"] is not { Length: > 0 })
             {
                 builder.Configuration["Pseudonymisation:Key"] = settings.Connection is null
-                    ? await LocalKeyAsync(settings.LakeFolder, cancellationToken)
+                    ? await LocalKey.GetOrCreateAsync(settings.LakeFolder, cancellationToken)
                     : throw new InvalidOperationException("Set the environment variable Pseudonymisation__Key (at least 32 characters) to use a shared lake; pseudonyms must be the same for every writer.");
             }
 
@@ -49,11 +58,23 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
             await host.StopAsync(cancellationToken);
             return exit;
         }
-        catch (Exception e) when (e is SurveyPackException or InvalidOperationException or OptionsValidationException or InputFileException)
+        catch (Exception e) when (e is SurveyPackException or InvalidOperationException or OptionsValidationException or InputFileException or IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 2;
+            return await Usage.FailAsync(e.Message);
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            // ValidateOnStart reports every options class that failed together.
+            return await Usage.FailAsync(string.Join(" ", e.InnerExceptions.Select(i => i.Message)));
+        }
+    }
+
+    /// <summary>The <c>ingest</c> command: one file, then the summary line.</summary>
+    public async Task<int> IngestCommandAsync(string survey, FileInfo file, CancellationToken cancellationToken)
+    {
+        var exit = await IngestFilesAsync(survey, [file], cancellationToken);
+        await output.WriteLineAsync(_tally.Line());
+        return exit;
     }
 
     /// <summary>Uploads every sample export of every pack, ingests it, recomputes the findings and prints them.</summary>
@@ -74,22 +95,20 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
             await PrintFindingsAsync(pack, force: true, cancellationToken);
         }
 
-        return 0;
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(_tally.Line());
+        return _tally.ExitCode;
     }
 
+    /// <summary>The <c>run</c> command: every file of a folder, the findings, then the summary line.</summary>
     public async Task<int> RunFolderAsync(string survey, DirectoryInfo folder, CancellationToken cancellationToken)
     {
-        if (!folder.Exists)
-        {
-            await Console.Error.WriteLineAsync(File.Exists(folder.FullName)
-                ? $"error: {folder.FullName} is a file, not a folder; use 'ingest {folder.FullName} --survey {survey}' for one file."
-                : $"error: {folder.FullName}: no such folder; give the folder that holds the exports.");
-            return 2;
-        }
-
         var files = folder.EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
         var exit = await IngestFilesAsync(survey, files, cancellationToken);
-        return Math.Max(exit, await FindingsAsync(survey, force: false, cancellationToken));
+        exit = Math.Max(exit, await FindingsAsync(survey, force: false, cancellationToken));
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(_tally.Line());
+        return exit;
     }
 
     /// <summary>Uploads files to incoming/&lt;survey&gt;/ and ingests them one by one. Exit code 1 when a file was rejected.</summary>
@@ -97,15 +116,7 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
     {
         var lake = services.GetRequiredService<ILakeStore>();
         var ingest = services.GetRequiredService<IngestService>();
-        if (files.FirstOrDefault(f => !f.Exists) is { } missing)
-        {
-            await Console.Error.WriteLineAsync(Directory.Exists(missing.FullName)
-                ? $"error: {missing.FullName} is a folder; use 'run {missing.FullName} --survey {survey}' to ingest every export in it."
-                : $"error: {missing.FullName}: no such file; give the path of an export file (.dat, .csv, .csdb, .xlsx or .zip).");
-            return 2;
-        }
-
-        var exit = 0;
+        var exit = ExitCodes.Accepted;
         foreach (var file in files)
         {
             var path = $"{survey}/{file.Name}";
@@ -117,14 +128,15 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
             var progress = new Progress<IngestProgress>(p => output.WriteLine($"  … {p.Rows:N0} rows read from {p.Upload}"));
             var outcome = await ingest.IngestAsync(path, progress, cancellationToken);
             var u = outcome.Upload;
+            _tally.Add(outcome);
             if (outcome.Succeeded)
             {
                 await output.WriteLineAsync($"Ingested {path}: {u.RowsRead} rows read = {u.RowsCurated} curated + {u.RowsRejected} rejected (upload {u.UploadId}{(outcome.AlreadyProcessed ? ", already done" : string.Empty)}){Skipped(u)}");
             }
             else
             {
-                exit = 1;
-                await output.WriteLineAsync($"Rejected {path}: {u.ErrorSummary}");
+                exit = ExitCodes.SomeRejected;
+                await output.WriteLineAsync($"Rejected {path}: {u.ErrorSummary.ReplaceLineEndings(" ")}");
             }
         }
 
@@ -134,13 +146,13 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
     public async Task<int> FindingsAsync(string? survey, bool force, CancellationToken cancellationToken)
     {
         var catalog = services.GetRequiredService<SurveyPackCatalog>();
-        var selected = survey is null ? catalog.Packs : [catalog.Find(survey) ?? throw new InvalidOperationException($"No survey pack '{survey}'; known: {string.Join(", ", catalog.Packs.Select(p => p.Id))}.")];
+        var selected = survey is null ? catalog.Packs : [catalog.Find(survey)!]; // RunAsync checked the id
         foreach (var pack in selected)
         {
             await PrintFindingsAsync(pack, force, cancellationToken);
         }
 
-        return 0;
+        return ExitCodes.Accepted;
     }
 
     private async Task PrintFindingsAsync(SurveyPack pack, bool force, CancellationToken cancellationToken)
@@ -155,7 +167,6 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
         }
     }
 
-    /// <summary>The local lake's own random key, made on first use: pseudonyms stay stable across local runs, and no key is built in.</summary>
     // What the reader skipped as CSPro does (deleted .csdb cases, erased .dat lines): said, so no case goes unseen.
     private static string Skipped(UploadRecord u) =>
         (u.DeletedCases, u.ErasedLines) switch
@@ -165,18 +176,6 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
             (0, var e) => $"; {e} erased lines not read",
             (var d, var e) => $"; {d} deleted cases and {e} erased lines not read",
         };
-
-    private static async Task<string> LocalKeyAsync(DirectoryInfo lakeFolder, CancellationToken cancellationToken)
-    {
-        lakeFolder.Create();
-        var file = Path.Combine(lakeFolder.FullName, DemoKeyFile);
-        if (!File.Exists(file))
-        {
-            await File.WriteAllTextAsync(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)), cancellationToken);
-        }
-
-        return (await File.ReadAllTextAsync(file, cancellationToken)).Trim();
-    }
 
     public static string DefaultPacksFolder()
     {

@@ -1,0 +1,36 @@
+using Pipeline.Core.Ingest;
+
+namespace Pipeline.Cli;
+
+/// <summary>The counts of one command's uploads, for its final summary line and exit code.</summary>
+internal sealed class IngestTally
+{
+    private int _accepted;
+    private int _rejected;
+    private long _read;
+    private long _curated;
+    private long _rowsRejected;
+
+    public int ExitCode => _rejected > 0 ? ExitCodes.SomeRejected : ExitCodes.Accepted;
+
+    public void Add(IngestOutcome outcome)
+    {
+        if (!outcome.Succeeded)
+        {
+            _rejected++;
+            return;
+        }
+
+        _accepted++;
+        _read += outcome.Upload.RowsRead;
+        _curated += outcome.Upload.RowsCurated;
+        _rowsRejected += outcome.Upload.RowsRejected;
+    }
+
+    /// <summary>"3 uploads: 2 accepted, 1 rejected; 4406 rows read = 4019 curated + 387 rejected" (rows of accepted uploads).</summary>
+    public string Line()
+    {
+        var uploads = _accepted + _rejected;
+        return $"{uploads} upload{(uploads == 1 ? string.Empty : "s")}: {_accepted} accepted, {_rejected} rejected; {_read} rows read = {_curated} curated + {_rowsRejected} rejected";
+    }
+}
