@@ -40,6 +40,8 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
             PackCommands.ReportBroken(packs);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Environment.CurrentDirectory });
             builder.Logging.SetMinimumLevel(settings.Verbose ? LogLevel.Information : LogLevel.Warning);
+            // A host that fails to start (a bad setting) logs the exception with its stack; the CLI says it in one line.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
             var backend = settings.Connection is { Length: > 0 } connection
                 ? LakeBackend.AzureFromConfiguration(new ConfigurationBuilder().AddInMemoryCollection([new(PipelineServices.ConnectionName, connection)]).Build())
                 : LakeBackend.LocalFolder(settings.LakeFolder.FullName);

@@ -9,7 +9,7 @@ using Pipeline.Storage;
 
 // The Functions host: load the survey packs (a broken pack is logged with its files and lines and skipped; the others
 // keep working, and an upload to it is rejected with the reason), wire the core over Azure
-// Storage, send telemetry to Application Insights, and let the triggers call the core.
+// Storage, send logs and the pipeline's metrics to Application Insights, and let the triggers call the core.
 var builder = FunctionsApplication.CreateBuilder(args);
 var packsPath = builder.Configuration["Pipeline:SurveyPacksPath"] is { Length: > 0 } configured
     ? configured
@@ -17,6 +17,7 @@ var packsPath = builder.Configuration["Pipeline:SurveyPacksPath"] is { Length: >
 var packs = await SurveyPackCatalog.LoadAsync(packsPath);
 builder.Services.AddSurveyPipeline(builder.Configuration, packs, LakeBackend.AzureFromConfiguration(builder.Configuration));
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
+builder.Services.AddPipelineMetrics(builder.Configuration); // the pipeline's counters, through OpenTelemetry
 builder.Logging.Services.Configure<LoggerFilterOptions>(Telemetry.KeepInformationLogs);
 var app = builder.Build();
 PipelineServices.LogBrokenPacks(packs, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pipeline.Packs"));

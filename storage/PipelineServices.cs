@@ -30,13 +30,18 @@ public static class PipelineServices
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(backend);
+        // Source-generated validators (no reflection), run at start-up; their messages name the setting as configured.
         services.AddOptions<LakeOptions>()
             .Bind(configuration.GetSection(LakeOptions.SectionName))
             .Configure(o => o.IncomingContainer = configuration["IncomingContainer"] is { Length: > 0 } c ? c : o.IncomingContainer)
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<FindingsOptions>().Bind(configuration.GetSection(FindingsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PseudonymisationOptions>().Bind(configuration.GetSection(PseudonymisationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+            .ValidateOnStart();
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<FindingsOptions>().Bind(configuration.GetSection(FindingsOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<PseudonymisationOptions>().Bind(configuration.GetSection(PseudonymisationOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LakeOptions>>(new SettingNamesValidator<LakeOptions>(LakeOptions.SectionName, new ValidateLakeOptions()));
+        services.AddSingleton<IValidateOptions<IngestOptions>>(new SettingNamesValidator<IngestOptions>(IngestOptions.SectionName, new ValidateIngestOptions()));
+        services.AddSingleton<IValidateOptions<FindingsOptions>>(new SettingNamesValidator<FindingsOptions>(FindingsOptions.SectionName, new ValidateFindingsOptions()));
+        services.AddSingleton<IValidateOptions<PseudonymisationOptions>>(new SettingNamesValidator<PseudonymisationOptions>(PseudonymisationOptions.SectionName, new ValidatePseudonymisationOptions()));
 
         services.AddSingleton(packs);
         services.AddSingleton(TimeProvider.System);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Pipeline.Core.Engine;
+using Microsoft.Extensions.Options;
 using Pipeline.Core.Lake;
 
 namespace Pipeline.Core.Ingest;
@@ -19,8 +20,10 @@ public sealed class IngestOptions
     /// <summary>
     /// How long a delivery that started processing owns the upload. Another delivery of the same upload arriving meanwhile
     /// returns at once (the owner's own trigger retries if it fails); after the lease a delivery may take over, e.g. when
-    /// the owner's instance died. Default 65 minutes: longer than the Functions timeout in host.json (1 hour).
+    /// the owner's instance died. Default 65 minutes: longer than the Functions timeout in host.json (1 hour). Between 1
+    /// minute and 7 days: a shorter lease lets a second delivery take over an upload still being read.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(65);
 
     /// <summary>Progress is reported every this many rows. Default 50,000.</summary>
@@ -34,7 +37,8 @@ public sealed class IngestOptions
     /// </summary>
     public bool ReadAhead { get; set; } = true;
 
-    /// <summary>How curated, rejected and issue tables are written.</summary>
+    /// <summary>How curated, rejected and issue tables are written (section <c>Ingest:Parquet</c>, validated with the rest).</summary>
+    [ValidateObjectMembers(typeof(ValidateParquetTableOptions))]
     public ParquetTableOptions Parquet { get; set; } = new();
 }
 

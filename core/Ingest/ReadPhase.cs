@@ -20,6 +20,7 @@ internal sealed class ReadPhase(IngestOptions options, Pseudonymiser pseudonymis
         var ingested = record.ReceivedUtc; // the first delivery's time: a retry writes identical files
         Func<string, string> pseudonym = pseudonymiser.Pseudonym; // one delegate, not one per row
         long read = 0;
+        var rejections = new RejectionLog(); // one log line per upload, not per row
 
         // With read-ahead the reading and the dictionary checks run on another thread, a few batches ahead of the rest
         // here (RowChecks says why the split falls there).
@@ -49,7 +50,7 @@ internal sealed class ReadPhase(IngestOptions options, Pseudonymiser pseudonymis
                 checks.Observe(row.Layout.Record.Name, checkedRow.Values, checkedRow.CaseIndex, row.Row, reasons, cells);
                 await tables.AddRejectedAsync(row, caseKey, reasons, pseudonym, cancellationToken).ConfigureAwait(false);
                 quality.AddRejectedCase(row.Layout, row, pseudonym);
-                logger.LogInformation("Rejected row {Row} of {Upload}: {Reasons}", row.Row, record.BlobPath, reasons);
+                rejections.Add(row.Row, issues);
             }
 
             await issuesTable.AddAsync(issues, cancellationToken).ConfigureAwait(false);
@@ -59,6 +60,7 @@ internal sealed class ReadPhase(IngestOptions options, Pseudonymiser pseudonymis
             }
         }
 
+        rejections.Write(logger, record.BlobPath);
         return read;
     }
 }

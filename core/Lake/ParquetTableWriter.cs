@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Parquet;
 using Parquet.Schema;
 using Pipeline.Core.Values;
@@ -51,7 +52,9 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             MaximumSmallPoolFreeBytes = options.EncoderPoolFreeBytes / 4,
         };
         _rowsPerGroup = options.RowsPerGroup(columns.Count);
-        _groupsPerFile = Math.Max(1, options.RowGroupsPerFile);
+        // Settings are validated at start-up; a caller building options in code gets an error, not a silent 1.
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RowGroupsPerFile, 1, nameof(options));
+        _groupsPerFile = options.RowGroupsPerFile;
         _backgroundFlush = backgroundFlush;
     }
 
@@ -388,7 +391,9 @@ public sealed class ParquetTableOptions
     /// <summary>
     /// Most rows per row group. Default 100,000: large enough for efficient column chunks in Power BI, Spark and DuckDB.
     /// A wide table gets fewer rows per group (see <see cref="MaxBufferedCells"/>). Memory grows linearly with it.
+    /// Must be at least 1; a bad value fails at start-up (<see cref="ValidateParquetTableOptions"/>).
     /// </summary>
+    [Range(1, int.MaxValue)]
     public int RowGroupRows { get; set; } = 100_000;
 
     /// <summary>
@@ -396,7 +401,9 @@ public sealed class ParquetTableOptions
     /// buffers: a 300-column record gets row groups of about 3,300 rows, a 20-column one of 50,000. Raising it makes
     /// bigger row groups of wide tables and more memory per open table (an upload has two per record type); lowering
     /// it makes more row groups, whose metadata the writer keeps until the footer (measured: docs/performance.md).
+    /// Must be at least 1,000.
     /// </summary>
+    [Range(1_000, int.MaxValue)]
     public int MaxBufferedCells { get; set; } = 1_000_000;
 
     /// <summary>The rows per row group for a table of <paramref name="columns"/> columns: at least 1,000 (or <see cref="RowGroupRows"/> if less).</summary>
@@ -407,8 +414,9 @@ public sealed class ParquetTableOptions
     /// <c>part-00000.parquet</c>, <c>part-00001.parquet</c>, ...; the others <c>name.parquet</c>, <c>name.part-00001.parquet</c>, ...: see LakePaths). Default 32: a reader opening a file loads its whole footer, row groups × columns
     /// column-chunk entries, so this bounds the memory of writing and of reading a table whatever its size (a
     /// 250-column record: about 127,000 rows and 30 MB per part, an 8,000-entry footer). Raising it makes fewer, larger
-    /// files and footers that grow with the rows; lowering it makes more files.
+    /// files and footers that grow with the rows; lowering it makes more files. Must be at least 1.
     /// </summary>
+    [Range(1, int.MaxValue)]
     public int RowGroupsPerFile { get; set; } = 32;
 
     /// <summary>
@@ -421,10 +429,12 @@ public sealed class ParquetTableOptions
     /// Most free bytes Parquet.Net's shared stream pool keeps for reuse between column chunks (its large-buffer pool; the
     /// small-block pool gets a quarter). Default 8 MB. Parquet.Net's own defaults, 64 + 16 MB, are held for the life of
     /// the process, a quarter of a 300 MB budget; below the default, more buffers are allocated afresh (measured:
-    /// docs/performance.md). The pool is process-wide: the last writer to start a column sets it.
+    /// docs/performance.md). The pool is process-wide: the last writer to start a column sets it. Must be 0 or more.
     /// </summary>
+    [Range(0, int.MaxValue)]
     public int EncoderPoolFreeBytes { get; set; } = 8 << 20;
 
     /// <summary>Default Snappy: what Spark, DuckDB and Power BI read fastest; Zstd gives smaller files for more CPU.</summary>
+    [EnumDataType(typeof(CompressionMethod))]
     public CompressionMethod Compression { get; set; } = CompressionMethod.Snappy;
 }

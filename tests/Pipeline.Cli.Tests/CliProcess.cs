@@ -25,7 +25,9 @@ public static class CliProcess
         "Release";
 #endif
 
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Dll);
@@ -37,6 +39,11 @@ public static class CliProcess
         // The tests choose the lake and the key themselves; a developer's environment must not leak in.
         start.Environment.Remove("LakeStorage");
         start.Environment.Remove("Pseudonymisation__Key");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

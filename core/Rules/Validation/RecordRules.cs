@@ -130,7 +130,7 @@ public sealed class RecordRules
     }
 
     private string Shown(int column, CellValue cell) =>
-        _layout.Columns[column].Privacy != PersonalData.None ? "«personal data»" : RowValues.Show(cell, _layout.Columns[column].Kind);
+        _layout.Columns[column].Privacy != PersonalData.None ? RowValidator.Mask(_layout.Columns[column].Name) : RowValues.Show(cell, _layout.Columns[column].Kind);
 
     private RowIssue Issue(SourceRow row, string caseKey, Compiled rule, string item, string value, string message) =>
         new(row.Row, caseKey, _layout.Record.Name, item, value, rule.Definition.Id, rule.Severity, message);

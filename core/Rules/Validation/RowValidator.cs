@@ -18,7 +18,6 @@ namespace Pipeline.Core.Validation;
 #pragma warning disable CA1001 // its ChunkedArray has no memory budget, so it never opens a spill file: nothing to dispose
 public sealed class RowValidator
 {
-    private const string Masked = "«personal data»";
     private readonly RecordLayout _layout;
     // 64-bit hashes of the keys seen (XxHash64) → the first row (as an int: 2^31 rows is far past any upload), in a compact
     // table: 16–32 bytes a case instead of a string each, for a million cases.
@@ -425,7 +424,10 @@ public sealed class RowValidator
     private static RowIssue Issue(SourceRow row, LayoutColumn column, string value, string rule, IssueSeverity severity, string message) =>
         new(row.Row, string.Empty, row.Layout.Record.Name, column.Name, Shown(column, value), rule, severity, message);
 
-    private static string Shown(LayoutColumn column, string value) => column.Privacy == PersonalData.None ? value : Masked;
+    private static string Shown(LayoutColumn column, string value) => column.Privacy == PersonalData.None ? value : Mask(column.Name);
+
+    /// <summary>What a message, an issue's value, a report or a log shows for a value of personal-data item <paramref name="item"/>.</summary>
+    internal static string Mask(string item) => $"«{item} value»";
 
     private static string Describe(ValueSet valueSet)
     {

@@ -124,6 +124,20 @@ public sealed class RowValidatorTests
         Assert.DoesNotContain("xxx", issue.Value + issue.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Validate_NameInAPersonalNumericItem_MessageAndValueSayItemValue()
+    {
+        var (validator, layout) = await SetUpAsync();
+        var issues = new List<RowIssue>();
+
+        validator.Validate(Row(layout, 2, ("A5_X", "Abel Cárdenas")), new CellValue[layout.Columns.Count], issues, out _);
+
+        var issue = Assert.Single(issues);
+        Assert.Equal(IssueSeverity.Error, issue.Severity);
+        Assert.Equal("«A5_X value»", issue.Value);
+        Assert.Equal("A5_X must be a number; found '«A5_X value»'.", issue.Message);
+    }
+
     private static async Task<(RowValidator Validator, RecordLayout Layout)> SetUpAsync()
     {
         var pack = await Pack.Value;
