@@ -92,7 +92,7 @@ public sealed class CsproTextDataReader : IExportReader
     /// <summary>
     /// True when <paramref name="head"/> (the first bytes of an upload) looks like text data of
     /// <paramref name="dictionary"/>: most complete lines carry one of its record types and are no longer than the
-    /// longest record, and the first line is not a header of item names. For format detection before a reader is chosen.
+    /// longest record, the first line is not a header of item names, and the lines are not delimited rows. For format detection before a reader is chosen.
     /// </summary>
     public static bool LooksLikeTextData(ReadOnlySpan<byte> head, DataDictionary dictionary)
     {
@@ -120,6 +120,11 @@ public sealed class CsproTextDataReader : IExportReader
         if (firstId is not null && data[0].Contains(firstId, StringComparison.OrdinalIgnoreCase) && data[0].IndexOfAny([',', ';', '\t']) >= 0)
         {
             return false; // a delimited export's header row
+        }
+
+        if (FormatDetector.LooksDelimited(data))
+        {
+            return false; // delimited rows without a header: the delimited reader refuses them once, quoting no value
         }
 
         var types = dictionary.Records.Select(r => r.RecordTypeValue.PadRight(dictionary.RecordTypeLength)).ToHashSet(StringComparer.Ordinal);
@@ -189,10 +194,10 @@ public sealed class CsproTextDataReader : IExportReader
         if (probeLines > 0 && dataLines > 0 && !known)
         {
             var dictionary = pack.Dictionary;
-            var found = string.Join(", ", unknownTypes.Select(t => $"'{t}'"));
+            // What the columns hold is not quoted: in a file that is not this data, they are part of a value (a name).
             throw new InputFileException(
                 FileName,
-                $"none of the first {dataLines.ToString(CultureInfo.InvariantCulture)} data lines has a record type of dictionary {dictionary.Name} (columns {CsproLineParser.Columns(dictionary.RecordTypeStart, dictionary.RecordTypeLength)} hold {found}; expected one of {string.Join(", ", dictionary.Records.Select(r => $"'{r.RecordTypeValue}' ({r.Name})"))}). The file was written with another dictionary, or it is not CSPro text data.",
+                $"none of the first {dataLines.ToString(CultureInfo.InvariantCulture)} data lines has a record type of dictionary {dictionary.Name} (columns {CsproLineParser.Columns(dictionary.RecordTypeStart, dictionary.RecordTypeLength)} hold {unknownTypes.Count.ToString(CultureInfo.InvariantCulture)}{(unknownTypes.Count >= 5 ? " or more" : string.Empty)} other values; expected one of {string.Join(", ", dictionary.Records.Select(r => $"'{r.RecordTypeValue}' ({r.Name})"))}). The file was written with another dictionary, or it is not CSPro text data.",
                 $"Upload data of survey '{pack.Id}', or check that its survey pack has the dictionary the data was entered with.",
                 row: 1);
         }

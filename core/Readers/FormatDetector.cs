@@ -90,6 +90,51 @@ public static class FormatDetector
         return Encoding.UTF8.GetString(end >= 0 ? text[..end] : text);
     }
 
+    /// <summary>
+    /// True when every line has the same number of commas, semicolons or tabs outside quotes, at least 2 (at least 4 in a
+    /// file of one line): delimited rows, a header or not. Fixed-width CSPro lines have no such regularity, unless a text
+    /// item holds delimiters on every line, which is rare enough to be refused as not a header rather than misread.
+    /// A delimited file without a header must not pass for fixed-width text data: every row would get junk reasons
+    /// quoting its names and GPS.
+    /// </summary>
+    internal static bool LooksDelimited(IReadOnlyList<string> lines)
+    {
+        if (lines.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var delimiter in new[] { ',', ';', '\t' })
+        {
+            var first = CountOutsideQuotes(lines[0], delimiter);
+            if (first >= (lines.Count == 1 ? 4 : 2) && lines.All(l => CountOutsideQuotes(l, delimiter) == first))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int CountOutsideQuotes(string line, char delimiter)
+    {
+        var count = 0;
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == delimiter && !quoted)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>The most frequent of comma, semicolon and tab outside quotes in the header line; '\0' when none.</summary>
     private static char DelimiterOf(string header)
     {

@@ -8,8 +8,8 @@ namespace Pipeline.Core.Readers;
 /// <summary>
 /// Splits a byte stream into decoded lines without holding more than one line (plus a read buffer) in memory. Lines end
 /// with <c>\r\n</c>, <c>\n</c> or <c>\r</c>, as CSPro accepts. Decoding follows CSPro's text repository: UTF-8 (a BOM is
-/// dropped), and a line that is not valid UTF-8 is read as Windows-1252 ("ANSI") unless the file declared UTF-8 with a
-/// BOM, in which case the line is flagged. UTF-16 files and binary content (NUL bytes) are rejected.
+/// dropped) or Windows-1252 ("ANSI") when its first non-ASCII line is not valid UTF-8, one encoding for the whole file:
+/// a line that contradicts it is flagged (<see cref="EncodingProblem"/>). UTF-16 files and binary content (NUL bytes) are rejected.
 /// </summary>
 internal sealed class TextLineSource
 {
@@ -24,6 +24,8 @@ internal sealed class TextLineSource
     private bool _first = true;
     private bool _unterminated;
     private char[] _chars = [];
+    private long _utf8Since; // the first non-ASCII line that was valid UTF-8, or 0
+    private long _ansiSince; // the first line that was not valid UTF-8 (read as Windows-1252), or 0
 
     public TextLineSource(Stream stream, string fileName, int maxLineBytes)
     {
@@ -42,6 +44,15 @@ internal sealed class TextLineSource
 
     /// <summary>Lines that were not valid UTF-8 and were read as Windows-1252.</summary>
     public long AnsiLines { get; private set; }
+
+    /// <summary>Lines whose encoding contradicts the one the file was decoded with (each was flagged).</summary>
+    public long MixedLines { get; private set; }
+
+    /// <summary>The first line counted in <see cref="MixedLines"/>, or 0.</summary>
+    public long FirstMixedLine { get; private set; }
+
+    /// <summary>Why the line last returned contradicts the file's encoding, or null when it does not.</summary>
+    public string? EncodingProblem { get; private set; }
 
     /// <summary>Bytes consumed so far (for progress and for the empty-file check).</summary>
     public long BytesRead { get; private set; }
@@ -106,27 +117,57 @@ internal sealed class TextLineSource
             throw new InputFileException(_fileName, $"line {LineNumber.ToString(CultureInfo.InvariantCulture)} has a NUL byte at byte {(nul + 1).ToString(CultureInfo.InvariantCulture)}: this is binary content, not CSPro text data.", "Upload the .dat file CSPro wrote (or a .csdb, .csv or .xlsx export), not another kind of file.", row: LineNumber);
         }
 
+        var (encoding, problem) = Choose(span);
+        EncodingProblem = problem;
         if (_unterminated)
         {
             // CSPro ends every line, the last one included; a last line without its end was cut short.
-            var valid = Utf8.IsValid(span);
-            AnsiLines += valid ? 0 : 1;
-            return (valid ? Encoding.UTF8 : DictionaryReader.Windows1252, start, UnterminatedLastLine);
+            problem = problem is null ? UnterminatedLastLine : $"{problem}; {UnterminatedLastLine}";
         }
 
+        return (encoding, start, problem);
+    }
+
+    /// <summary>
+    /// Decodes the whole file one way (issue #18: a BOM file with Latin-1 lines split one surveyor into several
+    /// pseudonyms). The first line that is not plain ASCII decides, unless a BOM already said UTF-8: valid UTF-8 makes the
+    /// file UTF-8, anything else makes it Windows-1252 as CSPro reads ANSI files. A later line that contradicts the choice
+    /// is flagged, never decoded with U+FFFD: an invalid line of a UTF-8 file is read as Windows-1252 (what such bytes
+    /// almost always are) and a UTF-8 line of an ANSI file as UTF-8, so the flagged row still shows its true text.
+    /// </summary>
+    private (Encoding Encoding, string? Problem) Choose(ReadOnlySpan<byte> span)
+    {
+        var line = LineNumber.ToString(CultureInfo.InvariantCulture);
         if (Utf8.IsValid(span))
         {
-            return (Encoding.UTF8, start, null);
+            if (span.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) < 0)
+            {
+                return (Encoding.UTF8, null); // ASCII: the same in both encodings, decides nothing
+            }
+
+            if (_ansiSince > 0)
+            {
+                MixedLines++;
+                FirstMixedLine = FirstMixedLine == 0 ? LineNumber : FirstMixedLine;
+                return (Encoding.UTF8, $"line {line} is UTF-8 although line {_ansiSince.ToString(CultureInfo.InvariantCulture)} was not and the file was read as Windows-1252 (ANSI): the file mixes encodings");
+            }
+
+            _utf8Since = _utf8Since == 0 ? LineNumber : _utf8Since;
+            return (Encoding.UTF8, null);
         }
 
-        if (HasUtf8Bom)
+        if (HasUtf8Bom || _utf8Since > 0)
         {
             var bad = FirstInvalidByte(span);
-            return (Encoding.UTF8, start, $"the line is not valid UTF-8 (byte {bad.Offset + 1} is 0x{bad.Value:X2}) although the file starts with a UTF-8 byte-order mark; invalid bytes were read as U+FFFD");
+            var why = HasUtf8Bom ? "the file starts with a UTF-8 byte-order mark" : $"line {_utf8Since.ToString(CultureInfo.InvariantCulture)} is UTF-8";
+            MixedLines++;
+            FirstMixedLine = FirstMixedLine == 0 ? LineNumber : FirstMixedLine;
+            return (DictionaryReader.Windows1252, $"line {line} is not valid UTF-8 (byte {bad.Offset + 1} is 0x{bad.Value:X2}) although {why}: the file mixes encodings");
         }
 
+        _ansiSince = _ansiSince == 0 ? LineNumber : _ansiSince;
         AnsiLines++;
-        return (DictionaryReader.Windows1252, start, null);
+        return (DictionaryReader.Windows1252, null);
     }
 
     private void CheckStart(ReadOnlySpan<byte> head)

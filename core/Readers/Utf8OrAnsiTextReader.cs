@@ -1,14 +1,16 @@
 namespace Pipeline.Core.Readers;
 
 /// <summary>
-/// A <see cref="TextReader"/> over <see cref="TextLineSource"/>: UTF-8 (BOM or not), and a line that is not valid UTF-8
-/// is read as Windows-1252, as CSPro and Excel on Windows write "ANSI" CSV. Lets a CSV parser read such files without
+/// A <see cref="TextReader"/> over <see cref="TextLineSource"/>: UTF-8 (BOM or not), or Windows-1252 when the first
+/// non-ASCII line is not valid UTF-8, as CSPro and Excel on Windows write "ANSI" CSV. A line that contradicts the file's
+/// encoding throws <see cref="InputFileException"/> naming it. Lets a CSV parser read such files without
 /// mojibake, one line in memory at a time. Line ends come out as '\n' (a quoted field's inner line breaks too).
 /// </summary>
 internal sealed class Utf8OrAnsiTextReader : TextReader
 {
     private readonly TextLineSource _lines;
     private readonly Stream _stream;
+    private readonly string _fileName;
     // The current line and its '\n', in a buffer reused from line to line (no string per line: measured hot path).
     private char[] _current = new char[256];
     private int _length;
@@ -18,6 +20,7 @@ internal sealed class Utf8OrAnsiTextReader : TextReader
     public Utf8OrAnsiTextReader(Stream stream, string fileName, int maxLineBytes)
     {
         _stream = stream;
+        _fileName = fileName;
         _lines = new TextLineSource(stream, fileName, maxLineBytes);
     }
 
@@ -77,6 +80,13 @@ internal sealed class Utf8OrAnsiTextReader : TextReader
             {
                 _eof = true;
                 return false;
+            }
+
+            if (_lines.EncodingProblem is { } problem)
+            {
+                // A record may span lines and Sylvan reads ahead, so a bad line cannot be pinned on one row: the file is
+                // refused at its first bad line rather than read with some of its text changed.
+                throw new InputFileException(_fileName, $"{problem}, so some of its text would be read wrongly (line {_lines.LineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)} is the first such line).", "Save the whole file in one encoding (UTF-8, as CSPro exports it) and upload it again.", row: _lines.LineNumber);
             }
 
             if (_current.Length < chars.Length + 1)

@@ -268,7 +268,7 @@ public class CsproTextDataReaderTests
     }
 
     [Fact]
-    public async Task Read_InvalidUtf8InFileWithBom_FlagsTheLineAndTheByte()
+    public async Task Read_InvalidUtf8InFileWithBom_FlagsTheLineAndTheByteAndKeepsTheTextUnreplaced()
     {
         byte[] bad = [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes("H0010010012345 3Ann\r\nH0010020012345 3Fran"), 0xE7, .. Encoding.UTF8.GetBytes("ois\r\n")];
 
@@ -276,7 +276,33 @@ public class CsproTextDataReaderTests
 
         Assert.Null(rows[0].StructuralProblem);
         Assert.Equal(2, rows[1].Row);
-        Assert.Contains("not valid UTF-8 (byte 21 is 0xE7)", rows[1].StructuralProblem, StringComparison.Ordinal);
+        Assert.Contains("line 2 is not valid UTF-8 (byte 21 is 0xE7) although the file starts with a UTF-8 byte-order mark", rows[1].StructuralProblem, StringComparison.Ordinal);
+        Assert.Equal("François", rows[1].Field("HEAD_NAME"));
+    }
+
+    [Fact]
+    public async Task Read_Utf8LineThenLatin1LineWithoutBom_FlagsTheLatin1LineAsMixed()
+    {
+        byte[] mixed = [.. Encoding.UTF8.GetBytes("H0010010012345 3Andr\u00e9\r\nH0010020012345 3Fran"), 0xE7, .. Encoding.UTF8.GetBytes("ois\r\n")];
+
+        var (rows, _) = await ReadAsync(Fixture.Bytes(mixed), name: "mixed.dat");
+
+        Assert.Equal("André", rows[0].Field("HEAD_NAME"));
+        Assert.Null(rows[0].StructuralProblem);
+        Assert.Contains("line 2 is not valid UTF-8 (byte 21 is 0xE7) although line 1 is UTF-8: the file mixes encodings", rows[1].StructuralProblem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_Latin1LineThenUtf8Line_FlagsTheUtf8LineAsMixed()
+    {
+        byte[] mixed = [.. Encoding.Latin1.GetBytes("H0010010012345 3Andr\u00e9\r\n"), .. Encoding.UTF8.GetBytes("H0010020012345 3Fran\u00e7ois\r\n")];
+
+        var (rows, reader) = await ReadAsync(Fixture.Bytes(mixed), name: "mixed.dat");
+
+        Assert.Equal("André", rows[0].Field("HEAD_NAME"));
+        Assert.Equal("windows-1252", reader.TextEncoding);
+        Assert.Contains("line 2 is UTF-8 although line 1 was not", rows[1].StructuralProblem, StringComparison.Ordinal);
+        Assert.Equal("François", rows[1].Field("HEAD_NAME"));
     }
 
     [Fact]
@@ -319,7 +345,7 @@ public class CsproTextDataReaderTests
     }
 
     [Fact]
-    public async Task Create_WrongDictionaryAllRecordTypesUnknown_RejectsTheFileNamingTypesFound()
+    public async Task Create_WrongDictionaryAllRecordTypesUnknown_RejectsTheFileWithoutQuotingWhatTheLinesHold()
     {
         var idbData = Fixture.Dat("1AFAfghanistan                        00652230", "2AF202038928341", "3AF20202");
 
@@ -327,7 +353,8 @@ public class CsproTextDataReaderTests
 
         Assert.Equal("idb.dat", error.File);
         Assert.Contains("none of the first 3 data lines has a record type of dictionary HOUSEHOLD_DICT", error.Message, StringComparison.Ordinal);
-        Assert.Contains("columns 1 hold '1', '2', '3'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("columns 1 hold 3 other values", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'1'", error.Message, StringComparison.Ordinal);
         Assert.Contains("expected one of 'H' (HOUSING_REC), 'P' (PERSON_REC)", error.Message, StringComparison.Ordinal);
     }
 
