@@ -62,15 +62,24 @@ public sealed class ExcelExportReader : IExportReader
         _sheets.Where(s => s.Ignored.Count > 0).ToDictionary(s => s.Layout.Record.Name, s => (IReadOnlyList<string>)s.Ignored, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Copies and checks the workbook, then matches every sheet and its header to a record of the pack's dictionary.</summary>
-    public static async Task<ExcelExportReader> CreateAsync(Stream content, string fileName, SurveyPack pack, ZipBundleOptions? limits = null, CancellationToken cancellationToken = default)
+    public static Task<ExcelExportReader> CreateAsync(Stream content, string fileName, SurveyPack pack, ZipBundleOptions? limits = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(content, fileName, pack, limits, null, cancellationToken);
+
+    /// <summary>
+    /// Copies and checks the workbook (zip limits, then <paramref name="options"/> on its XML), then matches every sheet and
+    /// its header to a record of the pack's dictionary.
+    /// </summary>
+    public static async Task<ExcelExportReader> CreateAsync(Stream content, string fileName, SurveyPack pack, ZipBundleOptions? limits, ExcelExportReaderOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(pack);
         limits ??= new ZipBundleOptions();
+        options ??= new ExcelExportReaderOptions();
         var spool = await TempSpool.CreateAsync(content, fileName, ".xlsx", limits.MaxTotalUncompressedBytes, cancellationToken).ConfigureAwait(false);
 
         FileStream? file = null;
         IExcelDataReader? excel = null;
+        Dictionary<string, XlsxSheetFacts> facts;
         try
         {
             using (var archive = await ZipLimits.OpenAsync(spool, fileName, limits, "Excel workbook", cancellationToken).ConfigureAwait(false))
@@ -80,11 +89,13 @@ public sealed class ExcelExportReader : IExportReader
                 {
                     throw new InputFileException(fileName, "this zip is not an Excel workbook (it has no xl/workbook.xml).", "Upload the .xlsx that CSPro exported, or a zip bundle of CSPro files.");
                 }
+
+                facts = XlsxScan.Check(archive, fileName, options);
             }
 
             file = new FileStream(spool.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             excel = Open(file, fileName);
-            var sheets = MatchSheets(excel, fileName, pack);
+            var sheets = MatchSheets(excel, fileName, pack, facts);
             excel.Reset();
             return new ExcelExportReader(spool, file, excel, sheets, fileName);
         }
@@ -147,8 +158,18 @@ public sealed class ExcelExportReader : IExportReader
         var fields = new string?[sheet.Layout.Columns.Count];
         var empty = true;
         string? problem = null;
-        for (var i = 0; i < _excel.FieldCount; i++)
+        // Only the columns a cell uses: a declared range wider than the cells (A1:XFD1) must not cost every row 16,384 reads.
+        var width = Math.Min(_excel.FieldCount, sheet.Facts.Columns);
+        for (var i = 0; i < width; i++)
         {
+            if (sheet.Facts.Errors.Count > 0 && sheet.Facts.Errors.TryGetValue((row, i), out var error))
+            {
+                // ExcelDataReader reads an error cell as empty; a failed formula is not "not applicable".
+                empty = false;
+                problem = problem is null ? ErrorCell(sheet, row, i, error) : $"{problem}; {ErrorCell(sheet, row, i, error)}";
+                continue;
+            }
+
             var text = Cell(_excel.GetValue(i));
             if (string.IsNullOrWhiteSpace(text))
             {
@@ -163,7 +184,8 @@ public sealed class ExcelExportReader : IExportReader
             }
             else if (i >= sheet.Map.Length || sheet.IsBlankHeader(i))
             {
-                problem ??= $"cell {ColumnLetter(i)}{row.ToString(CultureInfo.InvariantCulture)} of sheet '{sheet.Name}' has a value ('{Shorten(text)}') but its column has no header";
+                // The value is not quoted: a column without a header may be anything, a name included.
+                problem ??= $"cell {ColumnLetter(i)}{row.ToString(CultureInfo.InvariantCulture)} of sheet '{sheet.Name}' has a value but its column has no header, so the value is not read";
             }
         }
 
@@ -201,7 +223,7 @@ public sealed class ExcelExportReader : IExportReader
         }
     }
 
-    private static List<SheetPlan> MatchSheets(IExcelDataReader excel, string fileName, SurveyPack pack)
+    private static List<SheetPlan> MatchSheets(IExcelDataReader excel, string fileName, SurveyPack pack, Dictionary<string, XlsxSheetFacts> facts)
     {
         var sheets = new List<SheetPlan>();
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -226,7 +248,9 @@ public sealed class ExcelExportReader : IExportReader
                 throw new InputFileException(fileName, $"sheet '{name}' cannot be read: {e.Message}", "Export the data again from CSPro as Excel (.xlsx).", row: 1, inner: e);
             }
 
-            sheets.Add(SheetPlan.Create(name, header.Select(h => Cell(h)?.Trim() ?? string.Empty).ToArray(), RecordLayout.For(pack, record), pack, fileName));
+            var plan = SheetPlan.Create(name, header.Select(h => Cell(h)?.Trim() ?? string.Empty).ToArray(), RecordLayout.For(pack, record), pack, fileName);
+            plan.Facts = facts.GetValueOrDefault(name) ?? new XlsxSheetFacts { Columns = header.Length };
+            sheets.Add(plan);
         }
         while (NextSheet(excel, fileName));
 
@@ -273,7 +297,8 @@ public sealed class ExcelExportReader : IExportReader
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
+    private static string ErrorCell(SheetPlan sheet, long row, int column, string error) =>
+        $"cell {ColumnLetter(column)}{row.ToString(CultureInfo.InvariantCulture)} of sheet '{sheet.Name}' holds the error {error} (a formula that failed), not a value";
 
     internal static string ColumnLetter(int index)
     {
@@ -307,6 +332,9 @@ public sealed class ExcelExportReader : IExportReader
         public int[] Map { get; }
 
         public List<string> Ignored { get; }
+
+        /// <summary>What the scan found: the columns the sheet uses and its error cells.</summary>
+        public XlsxSheetFacts Facts { get; set; } = new();
 
         public bool IsBlankHeader(int column) => column >= _header.Length || _header[column].Length == 0;
 
@@ -345,6 +373,7 @@ public sealed class ExcelExportReader : IExportReader
             {
                 var labels = layout.Columns.Select(c => c.Item.Label).Where(l => l.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
                 var looksLikeLabels = header.Count(labels.Contains) * 2 >= unknown.Count;
+                RejectIfNotAHeader(name, header, unknown.Count, looksLikeLabels, layout, fileName);
                 var hint = looksLikeLabels ? " The header looks like item labels; CSPro writes labels by default (header=labels), but only names identify items unambiguously." : string.Empty;
                 throw new InputFileException(fileName, $"the header of sheet '{name}' has columns that are not items of record {layout.Record.Name}: {string.Join(", ", unknown.Take(10))}{(unknown.Count > 10 ? $" and {unknown.Count - 10} more" : string.Empty)}.{hint}", export, row: 1);
             }
@@ -362,6 +391,23 @@ public sealed class ExcelExportReader : IExportReader
             }
 
             return new SheetPlan(name, header, layout, map, ignored);
+        }
+
+        /// <summary>
+        /// Refuses a row 1 of which at most half the named cells are items (or labels): it is data (a sheet exported
+        /// without its header), and its cells (names, GPS) must not be quoted back as unknown columns.
+        /// </summary>
+        private static void RejectIfNotAHeader(string name, string[] header, int unknown, bool looksLikeLabels, RecordLayout layout, string fileName)
+        {
+            var named = header.Count(h => h.Length > 0);
+            if (looksLikeLabels || unknown * 2 < named)
+            {
+                return;
+            }
+
+            var known = named - unknown;
+            var what = known == 0 ? "none" : $"only {known.ToString(CultureInfo.InvariantCulture)}";
+            throw new InputFileException(fileName, $"row 1 of sheet '{name}' is not a header: {what} of its {named.ToString(CultureInfo.InvariantCulture)} cells is an item name of record {layout.Record.Name}.", "Export from CSPro with item names in row 1 (not labels, not without a header), one sheet per record.", row: 1);
         }
     }
 }

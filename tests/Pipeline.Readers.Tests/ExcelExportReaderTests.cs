@@ -156,7 +156,7 @@ public class ExcelExportReaderTests
 
         var (rows, _) = await ReadAsync(workbook);
 
-        Assert.Equal("cell D2 of sheet 'PERSON_REC' has a value ('stray') but its column has no header", rows[0].StructuralProblem);
+        Assert.Equal("cell D2 of sheet 'PERSON_REC' has a value but its column has no header, so the value is not read", rows[0].StructuralProblem);
     }
 
     [Fact]

@@ -15,6 +15,16 @@ public static class XlsxBuilder
     public static byte[] Build(params (string Name, IReadOnlyList<object?[]> Rows)[] sheets)
     {
         ArgumentNullException.ThrowIfNull(sheets);
+        return BuildXml(null, sheets.Select(s => (s.Name, Sheet(s.Rows))).ToArray());
+    }
+
+    /// <summary>
+    /// A workbook whose sheets' XML is given as is (hostile workbooks: huge references, error cells), with an optional
+    /// <c>xl/sharedStrings.xml</c>. <see cref="SheetXml"/> wraps rows in the worksheet element.
+    /// </summary>
+    public static byte[] BuildXml(string? sharedStrings, params (string Name, string Xml)[] sheets)
+    {
+        ArgumentNullException.ThrowIfNull(sheets);
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -26,7 +36,13 @@ public static class XlsxBuilder
             {
                 workbook.Append(CultureInfo.InvariantCulture, $"""<sheet name="{SecurityElement.Escape(sheets[s].Name)}" sheetId="{s + 1}" r:id="rId{s + 1}"/>""");
                 rels.Append(CultureInfo.InvariantCulture, $"""<Relationship Id="rId{s + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{s + 1}.xml"/>""");
-                Add(zip, $"xl/worksheets/sheet{s + 1}.xml", Sheet(sheets[s].Rows));
+                Add(zip, $"xl/worksheets/sheet{s + 1}.xml", sheets[s].Xml);
+            }
+
+            if (sharedStrings is not null)
+            {
+                rels.Append("""<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>""");
+                Add(zip, "xl/sharedStrings.xml", sharedStrings);
             }
 
             Add(zip, "xl/workbook.xml", workbook.Append("</sheets></workbook>").ToString());
@@ -46,6 +62,12 @@ public static class XlsxBuilder
 
         return text.Append("</Types>").ToString();
     }
+
+    /// <summary>A worksheet part around raw <c>sheetData</c> content (and an optional dimension reference).</summary>
+    public static string SheetXml(string rows, string? dimension = null) =>
+        """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"""
+        + (dimension is null ? string.Empty : $"""<dimension ref="{dimension}"/>""")
+        + "<sheetData>" + rows + "</sheetData></worksheet>";
 
     private static string Sheet(IReadOnlyList<object?[]> rows)
     {
