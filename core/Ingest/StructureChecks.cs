@@ -11,7 +11,7 @@ namespace Pipeline.Core.Ingest;
 /// have every level-1 record marked <c>Required=Yes</c>: without the case record (<see cref="CaseRecord"/>), when that
 /// record is required, its rows are orphans (<see cref="Rules.OrphanRecord"/>); without another required record, the
 /// case misses it (<see cref="Rules.MissingRecord"/>). Either error rejects the case. A record's <c>MaxRecords</c> is
-/// checked by the readers, which see a case's rows together.
+/// checked by every reader (.dat, .csdb, CSV and .xlsx), which see a case's rows together.
 /// <para>
 /// A required record is judged only when the upload has rows of it at all: a file of one record uploaded alone (a CSV
 /// export of a roster) is a partial export whose other records may be in another upload.

@@ -19,6 +19,7 @@ public sealed class DelimitedExportReader : IExportReader
     private readonly ShortStringPool _pool;
     private readonly int _maxRecordLength;
     private readonly bool[] _decimalComma;
+    private readonly OccurrenceCounter _occurrences = new();
     private FieldArrayRing? _arrays;
 
     private DelimitedExportReader(CsvDataReader csv, Readers.Utf8OrAnsiTextReader text, string fileName, RecordLayout layout, int[] layoutIndexOfField, ShortStringPool pool, int maxRecordLength, bool[] decimalComma)
@@ -103,7 +104,9 @@ public sealed class DelimitedExportReader : IExportReader
             var problem = count == _layoutIndexOfField.Length
                 ? null
                 : $"the row has {count} fields; the header has {_layoutIndexOfField.Length}.";
-            yield return new SourceRow(Layout, _csv.RowNumber + 1, fields, problem);
+            var row = new SourceRow(Layout, _csv.RowNumber + 1, fields, problem);
+            var extra = _occurrences.Count(row);
+            yield return extra is null ? row : row with { StructuralProblem = OccurrenceCounter.Join(problem, extra) };
         }
     }
 

@@ -29,6 +29,7 @@ public sealed class ExcelExportReader : IExportReader
     private readonly FileStream _file;
     private readonly IExcelDataReader _excel;
     private readonly List<SheetPlan> _sheets;
+    private readonly OccurrenceCounter _occurrences = new();
     private readonly ShortStringPool _pool = new(); // subitem codes repeat on every row; rows are read one at a time
 
     static ExcelExportReader()
@@ -196,7 +197,9 @@ public sealed class ExcelExportReader : IExportReader
         }
 
         sheet.Layout.DeriveSubitems(fields, _pool);
-        return new SourceRow(sheet.Layout, row, fields, problem);
+        var sourceRow = new SourceRow(sheet.Layout, row, fields, problem);
+        var extra = _occurrences.Count(sourceRow);
+        return extra is null ? sourceRow : sourceRow with { StructuralProblem = OccurrenceCounter.Join(problem, extra) };
     }
 
     private bool Step(Func<bool> step, SheetPlan sheet, long row)

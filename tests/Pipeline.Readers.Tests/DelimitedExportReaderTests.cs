@@ -114,4 +114,20 @@ public class DelimitedExportReaderTests
 
         Assert.Equal(["André", "François"], rows.Select(r => r.Field("HEAD_NAME")));
     }
+
+    [Fact]
+    public async Task Read_RepeatingRecordBeyondMaxRecords_FlagsTheExtraOccurrencesOfThatCaseOnly()
+    {
+        var lines = new[] { "CLUSTER,HH,LINE,SEX,AGE" }
+            .Concat(Enumerable.Range(1, 7).Select(i => $"1,1,{i},1,30"))
+            .Concat(Enumerable.Range(1, 5).Select(i => $"1,2,{i},2,40"))
+            .ToArray();
+
+        var rows = await ReadAsync(Utf8(lines), name: "PERSON_REC.csv");
+
+        Assert.All(rows.Take(5), r => Assert.Null(r.StructuralProblem));
+        Assert.Equal("record PERSON_REC occurs 6 times in this case; the dictionary allows 5 (CSPro drops the extra occurrences)", rows[5].StructuralProblem);
+        Assert.Contains("occurs 7 times", rows[6].StructuralProblem, StringComparison.Ordinal);
+        Assert.All(rows.Skip(7), r => Assert.Null(r.StructuralProblem));
+    }
 }

@@ -204,4 +204,15 @@ public class ExcelHostileWorkbookTests
         Assert.Equal(1048576, Assert.Single(rows).Row);
         Assert.Equal("30", rows[0].Field("AGE"));
     }
+
+    [Fact]
+    public async Task Read_SamePersonRowSixTimesWhereFiveAreAllowed_FlagsTheSixth()
+    {
+        var rows = string.Concat(Enumerable.Range(2, 6).Select(r => $"""<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><v>1</v></c><c r="C{r}"><v>1</v></c><c r="D{r}"><v>30</v></c></row>"""));
+
+        var read = await ReadAsync(Person(rows));
+
+        Assert.All(read.Take(5), r => Assert.Null(r.StructuralProblem));
+        Assert.Equal("record PERSON_REC occurs 6 times in this case; the dictionary allows 5 (CSPro drops the extra occurrences)", read[5].StructuralProblem);
+    }
 }
