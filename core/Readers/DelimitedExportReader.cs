@@ -211,12 +211,14 @@ public sealed class DelimitedExportReader : IExportReader
         }
 
         var labels = pack.Dictionary.Records.SelectMany(r => r.Items.Select(i => i.Label)).Where(l => l.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var asLabels = header.Count(labels.Contains) * 2 > header.Length;
+        var asLabels = header.Where(labels.Contains).ToList();
         var what = known == 0 ? "none" : $"only {known.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-        var problem = asLabels
-            ? $"the first line is a header of item labels, not names: {what} of its {header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} fields is an item name of dictionary {pack.Dictionary.Name}."
-            : $"the first line is not a header: {what} of its {header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} fields is an item name of dictionary {pack.Dictionary.Name}.";
-        throw new InputFileException(fileName, problem, "Export from CSPro with item names in the first row (not labels, not without a header), one file per record.", row: 1);
+        var fields = $"{what} of its {header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} fields is an item name of dictionary {pack.Dictionary.Name}";
+        // Labels are the dictionary's words, not data: they may be quoted. Nothing else on the line may.
+        var problem = asLabels.Count * 2 > header.Length
+            ? $"the first line is a header of item labels ({string.Join(", ", asLabels.Take(5).Select(l => $"'{l}'"))}{(asLabels.Count > 5 ? ", …" : string.Empty)}), not names: {fields}."
+            : $"the first line is not a header: {fields}.";
+        throw new InputFileException(fileName, problem, "Export from CSPro with item names as the header (not labels), in the first row, one file per record.", row: 1);
     }
 
     public ValueTask DisposeAsync() => _csv.DisposeAsync();

@@ -75,7 +75,7 @@ public class DelimitedExportReaderTests
 
         Assert.Equal(1, error.Row);
         Assert.Contains("the first line is not a header: none of its 6 fields is an item name of dictionary HOUSEHOLD_DICT", error.Message, StringComparison.Ordinal);
-        Assert.Contains("item names in the first row", error.Message, StringComparison.Ordinal);
+        Assert.Contains("item names as the header (not labels), in the first row", error.Message, StringComparison.Ordinal);
         foreach (var value in new[] { "José", "Martínez", "Quispe", "-12.04", "1250" })
         {
             Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal);
