@@ -128,7 +128,7 @@ internal sealed class ChunkedArray<T>(T fill, long residentBytes = long.MaxValue
         var victim = _resident.Last!.Value;
         _resident.RemoveLast();
         var items = _chunks[victim]!;
-        _spill ??= new FileStream(Path.Combine(Path.GetTempPath(), $"pipeline-{Guid.NewGuid():N}.chunks"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 12, FileOptions.DeleteOnClose);
+        _spill ??= new FileStream(PipelineTemp.NewPath(".chunks"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 12, FileOptions.DeleteOnClose);
         _spill.Position = (long)victim * ChunkBytes;
         _spill.Write(MemoryMarshal.AsBytes(items.AsSpan()));
         _chunks[victim] = null;

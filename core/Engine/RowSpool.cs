@@ -30,7 +30,7 @@ internal sealed class RowSpool : IDisposable
     {
         ArgumentNullException.ThrowIfNull(columns);
         _kinds = columns.Select(c => c.Kind).ToArray();
-        _path = Path.Combine(Path.GetTempPath(), $"pipeline-{Guid.NewGuid():N}.spool");
+        _path = PipelineTemp.NewPath(".spool");
         _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
     }
 

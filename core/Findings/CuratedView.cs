@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Parquet;
 using Parquet.Schema;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Lake;
 
 namespace Pipeline.Core.Findings;
@@ -144,7 +145,7 @@ public sealed class CuratedView(ILakeStore lake)
             return stream;
         }
 
-        var temp = new FileStream(Path.Combine(Path.GetTempPath(), $"pipeline-{Guid.NewGuid():N}.parquet"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var temp = new FileStream(PipelineTemp.NewPath(".parquet"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         await stream.CopyToAsync(temp, cancellationToken).ConfigureAwait(false);
         temp.Position = 0;
         return temp;

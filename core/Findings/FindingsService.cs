@@ -13,7 +13,7 @@ namespace Pipeline.Core.Findings;
 /// Recomputes a survey's findings from the current curated view (the manifest <c>curated/&lt;survey&gt;/_current.json</c>): every indicator of the catalogue, in every breakdown
 /// cell, design-weighted (<see cref="StratifiedRatio"/>). Writes a new run folder, then switches the current pointer in
 /// one conditional write: readers see the previous run or the new one, complete. Of two concurrent runs, the first to
-/// switch stays current and the other is recorded as superseded; a run that fails before the switch leaves the previous
+/// switch stays current and the other is recorded as <see cref="FindingsRunStatus.Superseded"/>, naming the winner; a run that fails before the switch leaves the previous
 /// run current and is recorded as failed. Running it twice on the same inputs writes nothing the second time (a skip
 /// is recorded).
 /// Memory depends on indicators × cells × strata and on the case keys of the view, not on row payloads.
@@ -52,10 +52,10 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IFindingsPu
         var (run, rows) = await WriteRunFolderAsync(pack, view, fingerprint, runId, startedUtc, cancellationToken).ConfigureAwait(false);
 
         // The commit point: one conditional write makes the complete run folder current, or leaves the other run current.
-        bool published;
+        string? winner;
         try
         {
-            published = await TrySwitchPointerAsync(pack.Id, new RunPointer(runId, fingerprint), pointerETag, cancellationToken).ConfigureAwait(false);
+            winner = await TrySwitchPointerAsync(pack.Id, new RunPointer(runId, fingerprint), pointerETag, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -63,10 +63,12 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IFindingsPu
             throw;
         }
 
+        var published = winner is null;
         run = run with
         {
+            Status = published ? run.Status : FindingsRunStatus.Superseded,
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
-            Message = published ? run.Message : $"Another run switched the pointer first; this run stays in history. {run.Message}",
+            Message = published ? run.Message : $"Superseded: run {winner} switched the pointer first and is current; this run stays in history. {run.Message}",
         };
         await ledger.SaveFindingsRunAsync(run, cancellationToken).ConfigureAwait(false);
         PipelineMetrics.RecordFindingsRun(pack.Id, published ? "succeeded" : "superseded", run.DurationMs);
@@ -127,25 +129,27 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IFindingsPu
         return blob is null ? (null, LakeETag.None) : (JsonSerializer.Deserialize<RunPointer>(blob.Content.Span), blob.ETag);
     }
 
-    private async Task<bool> TrySwitchPointerAsync(string survey, RunPointer pointer, string expectedETag, CancellationToken cancellationToken)
+    /// <summary>Switches the pointer to this run; returns null when it did, else the run that is current instead.</summary>
+    private async Task<string?> TrySwitchPointerAsync(string survey, RunPointer pointer, string expectedETag, CancellationToken cancellationToken)
     {
         using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(pointer));
         try
         {
             await lake.WriteAsync(LakeZone.Findings, FindingsPaths.Current(survey), content, expectedETag, cancellationToken).ConfigureAwait(false);
-            return true;
+            return null;
         }
         catch (LakeConflictException)
         {
             // A storage client that retries a conditional write whose first attempt did land (the response was lost)
             // sees its own change as a conflict: the pointer then names this run, and this run is current.
-            if ((await ReadPointerAsync(survey, cancellationToken).ConfigureAwait(false)).Pointer?.RunId == pointer.RunId)
+            var current = (await ReadPointerAsync(survey, cancellationToken).ConfigureAwait(false)).Pointer?.RunId;
+            if (current == pointer.RunId)
             {
-                return true;
+                return null;
             }
 
-            logger.LogInformation("Findings pointer of {Survey} changed during run {RunId}; the other run stays current", survey, pointer.RunId);
-            return false;
+            logger.LogInformation("Findings pointer of {Survey} changed during run {RunId}; run {Winner} stays current", survey, pointer.RunId, current);
+            return current ?? "(unknown: the pointer was removed meanwhile)";
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -154,7 +158,7 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IFindingsPu
             // outage also hides the pointer, the next run will find out).
             if (await PointerNamesAsync(survey, pointer.RunId).ConfigureAwait(false))
             {
-                return true;
+                return null;
             }
 
             logger.LogWarning(e, "The findings pointer of {Survey} could not be switched to run {RunId}", survey, pointer.RunId);

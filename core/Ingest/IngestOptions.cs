@@ -20,11 +20,22 @@ public sealed class IngestOptions
     /// <summary>
     /// How long a delivery that started processing owns the upload. Another delivery of the same upload arriving meanwhile
     /// returns at once (the owner's own trigger retries if it fails); after the lease a delivery may take over, e.g. when
-    /// the owner's instance died. Default 65 minutes: longer than the Functions timeout in host.json (1 hour). Between 1
-    /// minute and 7 days: a shorter lease lets a second delivery take over an upload still being read.
+    /// the owner's instance died; the taking-over delivery first removes the files the dead attempt wrote but never published.
+    /// Temporary files older than this are deleted when the ingest service starts (<see cref="PipelineTemp"/>).
+    /// Default 65 minutes: longer than the Functions timeout in host.json (1 hour), so no live attempt loses its lease.
+    /// Between 1 minute and 7 days: a shorter lease lets a second delivery take over an upload still being read.
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(65);
+
+    /// <summary>
+    /// How often, at most, an instance looks for uploads of a survey left Processing with an expired lease (a worker that
+    /// died) and marks them Failed ("the worker stopped; the next delivery retries it"). The look happens before an
+    /// ingest of that survey. Default 15 minutes: one ledger query per survey and instance per quarter hour; shorter finds
+    /// stopped uploads sooner at the cost of more queries; <see cref="TimeSpan.Zero"/> looks before every ingest.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ExpiredLeaseSweepInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Progress is reported every this many rows. Default 50,000.</summary>
     [Range(1, int.MaxValue)]

@@ -16,7 +16,9 @@ namespace Pipeline.Core.Ingest;
 /// temporary Parquet) → content-addressed raw copy → write curated, quarantine and report files → publish the upload in
 /// the current view (<see cref="CurrentViewStore"/>, one conditional write) → ledger Succeeded. Nothing is visible to
 /// readers of the current view before the publish step, so a crash anywhere leaves no partial result and the next
-/// delivery redoes the work with the same outcome.
+/// delivery redoes the work with the same outcome. That delivery first removes what the crashed attempt wrote
+/// (<see cref="UploadLeftovers"/>); rows left Processing by a dead worker are marked Failed by a periodic sweep, and
+/// temporary files a killed process left are deleted when the service starts (docs/lake.md, "After a crash").
 /// </summary>
 public sealed class IngestService
 {
@@ -30,6 +32,8 @@ public sealed class IngestService
     private readonly ReadPhase _readPhase;
     private readonly UploadPublisher _publisher;
     private readonly FileRejection _rejection;
+    private readonly UploadLeftovers _leftovers;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastSweep = new(StringComparer.Ordinal);
 
     public IngestService(
         ILakeStore lake,
@@ -51,6 +55,8 @@ public sealed class IngestService
         _readPhase = new ReadPhase(_options, pseudonymiser, logger);
         _publisher = new UploadPublisher(lake, qualityReport, new UploadSummary(lake), time, logger);
         _rejection = new FileRejection(lake, _claims, time);
+        _leftovers = new UploadLeftovers(lake, logger);
+        DeleteStaleTempFiles();
     }
 
     /// <summary>
@@ -73,6 +79,11 @@ public sealed class IngestService
         var surveyId = incomingPath.Split('/')[0];
         var pack = incomingPath.Contains('/', StringComparison.Ordinal) ? _packs.Find(surveyId) : null;
         var uploadId = UploadIdOf(incomingPath, info.ETag);
+        if (pack is not null)
+        {
+            await SweepExpiredLeasesIfDueAsync(pack.Id, cancellationToken).ConfigureAwait(false);
+        }
+
         var (record, proceed) = await _claims.ClaimAsync(pack?.Id ?? UnknownSurvey, uploadId, incomingPath, info, cancellationToken).ConfigureAwait(false);
         if (!proceed)
         {
@@ -89,6 +100,12 @@ public sealed class IngestService
             if (pack is null)
             {
                 throw new InputFileException(incomingPath, $"the first folder of the path ('{surveyId}') names no survey pack; known packs: {string.Join(", ", _packs.Packs.Select(p => p.Id))}.", "Upload to incoming/<survey-pack-id>/<file>.");
+            }
+
+            if (record.Attempts > 1)
+            {
+                // An earlier attempt failed or died; its unpublished files must not outlive this one.
+                await _leftovers.RemoveUnpublishedAsync(pack.Id, record.UploadId, cancellationToken).ConfigureAwait(false);
             }
 
             var (counts, done) = await ProcessAsync(pack, record, progress, cancellationToken).ConfigureAwait(false);
@@ -110,6 +127,7 @@ public sealed class IngestService
             {
                 _logger.LogError(e, "Giving up on upload {Upload} after {Attempts} attempts", incomingPath, record.Attempts);
                 var message = $"{incomingPath}: processing failed {record.Attempts} times; last error: {e.Message} The upload stays in the incoming zone; contact the data team.";
+                await TryRemoveLeftoversAsync(record).ConfigureAwait(false);
                 return new IngestOutcome(await _rejection.RejectAsync(record, message, started, CancellationToken.None).ConfigureAwait(false), AlreadyProcessed: false, []);
             }
 
@@ -120,6 +138,53 @@ public sealed class IngestService
         {
             await _claims.TrySaveFailureAsync(record with { Status = UploadStatus.Failed, LeaseUntilUtc = null, ErrorSummary = "cancelled" }).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Deletes the temporary files a killed process left: older than the lease, so no live ingest owns them.</summary>
+    private void DeleteStaleTempFiles()
+    {
+        var deleted = PipelineTemp.DeleteStale(_options.LeaseDuration, _time);
+        if (deleted > 0)
+        {
+            _logger.LogInformation("Deleted {Files} temporary files older than {Lease} left in {Folder} by a stopped process", deleted, _options.LeaseDuration, PipelineTemp.Folder);
+        }
+    }
+
+    /// <summary>
+    /// Marks the survey's uploads left Processing with an expired lease as Failed, at most once per
+    /// <see cref="IngestOptions.ExpiredLeaseSweepInterval"/> per instance. Best effort: a failure here must not fail the ingest.
+    /// </summary>
+    private async Task SweepExpiredLeasesIfDueAsync(string survey, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_lastSweep.TryGetValue(survey, out var last) && now - last < _options.ExpiredLeaseSweepInterval)
+        {
+            return;
+        }
+
+        _lastSweep[survey] = now;
+        try
+        {
+            await _claims.ReleaseExpiredLeasesAsync(survey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Could not look for stopped uploads of {Survey}; the next sweep tries again", survey);
+            _lastSweep.TryRemove(survey, out _);
+        }
+    }
+
+    /// <summary>Removes a given-up upload's unpublished files; best effort, as storage may be why it was given up.</summary>
+    private async Task TryRemoveLeftoversAsync(UploadRecord record)
+    {
+        try
+        {
+            await _leftovers.RemoveUnpublishedAsync(record.SurveyId, record.UploadId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Could not remove the unpublished files of given-up upload {UploadId}; the next attempt at it would", record.UploadId);
         }
     }
 

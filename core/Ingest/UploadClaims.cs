@@ -53,7 +53,8 @@ internal sealed class UploadClaims(ILedger ledger, IngestOptions options, TimePr
 
     /// <summary>
     /// Saves this delivery's outcome without losing the deliveries other, concurrent deliveries counted meanwhile
-    /// (a conditional read-modify-write, retried on conflict).
+    /// (a conditional read-modify-write, retried on conflict). An attempt whose lease a later attempt took over (it was
+    /// only slow, not dead) saves nothing: the later attempt's row stands, and is returned.
     /// </summary>
     public async Task<UploadRecord> SaveOutcomeAsync(UploadRecord outcome, CancellationToken cancellationToken)
     {
@@ -61,12 +62,75 @@ internal sealed class UploadClaims(ILedger ledger, IngestOptions options, TimePr
             async _ =>
             {
                 var entry = await ledger.GetUploadEntryAsync(outcome.SurveyId, outcome.UploadId, cancellationToken).ConfigureAwait(false);
+                if (entry is not null && entry.Record.Attempts > outcome.Attempts)
+                {
+                    logger.LogWarning("Attempt {Attempt} at upload {UploadId} finished after attempt {Later} took over its expired lease; its outcome {Status} is not saved", outcome.Attempts, outcome.UploadId, entry.Record.Attempts, outcome.Status);
+                    return entry.Record;
+                }
+
                 var merged = outcome with { Deliveries = Math.Max(outcome.Deliveries, entry?.Record.Deliveries ?? 0) };
                 await ledger.SaveUploadAsync(merged, cancellationToken, entry?.ETag ?? LakeETag.None).ConfigureAwait(false);
                 return merged;
             },
             LedgerRow(outcome.SurveyId, outcome.UploadId),
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks every Processing row of <paramref name="survey"/> whose lease has expired as Failed, with a message saying the
+    /// worker stopped and the next delivery retries it: the ledger then never shows an upload "Processing" that nobody
+    /// processes. Each row is saved on condition of the ETag it was read at, so a delivery taking it over meanwhile wins.
+    /// Returns how many rows were marked.
+    /// </summary>
+    public async Task<int> ReleaseExpiredLeasesAsync(string survey, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var expired = new List<string>();
+        await foreach (var row in ledger.ListUploadsAsync(survey, cancellationToken).ConfigureAwait(false))
+        {
+            if (IsExpired(row, now))
+            {
+                expired.Add(row.UploadId);
+            }
+        }
+
+        var released = 0;
+        foreach (var uploadId in expired)
+        {
+            released += await TryReleaseAsync(survey, uploadId, now, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return released;
+    }
+
+    private static bool IsExpired(UploadRecord row, DateTimeOffset now) =>
+        row is { Status: UploadStatus.Processing, LeaseUntilUtc: { } until } && until <= now;
+
+    private async Task<bool> TryReleaseAsync(string survey, string uploadId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var entry = await ledger.GetUploadEntryAsync(survey, uploadId, cancellationToken).ConfigureAwait(false);
+        if (entry is null || !IsExpired(entry.Record, now))
+        {
+            return false;
+        }
+
+        var stopped = entry.Record with
+        {
+            Status = UploadStatus.Failed,
+            LeaseUntilUtc = null,
+            ErrorSummary = $"The worker stopped before finishing attempt {entry.Record.Attempts} (its lease expired at {entry.Record.LeaseUntilUtc:u}); the next delivery retries it.",
+        };
+        try
+        {
+            await ledger.SaveUploadAsync(stopped, cancellationToken, entry.ETag).ConfigureAwait(false);
+        }
+        catch (LakeConflictException)
+        {
+            return false; // a delivery took the upload over meanwhile: its row stands
+        }
+
+        logger.LogWarning("Upload {UploadId} of {Survey} was Processing with a lease that expired at {LeaseUntil}; marked Failed for the next delivery to retry", uploadId, survey, entry.Record.LeaseUntilUtc);
+        return true;
     }
 
     private static string LedgerRow(string survey, string uploadId) => $"The ledger row of upload {survey}/{uploadId}";

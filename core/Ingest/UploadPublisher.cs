@@ -7,11 +7,13 @@ namespace Pipeline.Core.Ingest;
 /// <summary>
 /// Makes one processed upload visible: the content-addressed raw copy, the curated, quarantine and report files, then
 /// the one step that publishes them, a conditional write of the survey's current view (<see cref="CurrentViewStore"/>).
-/// An upload whose content is already published writes its summary and nothing else.
+/// An upload whose content is already published writes its summary and nothing else; one that loses the race to publish
+/// the same content deletes its curated and quarantine files again (its summary, issues and report stay for the user).
 /// </summary>
 internal sealed class UploadPublisher(ILakeStore lake, IQualityReportRenderer qualityReport, UploadSummary summary, TimeProvider time, ILogger logger)
 {
     private readonly CurrentViewStore _currentView = new(lake);
+    private readonly UploadLeftovers _leftovers = new(lake, logger);
 
     /// <summary>Publishes <paramref name="run"/>; returns its record, with <see cref="UploadRecord.DuplicateOf"/> set when its content was published already.</summary>
     public async Task<UploadRecord> PublishAsync(UploadRun run, IReadOnlyList<RecordCount> counts)
@@ -40,6 +42,7 @@ internal sealed class UploadPublisher(ILakeStore lake, IQualityReportRenderer qu
         }
 
         var files = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var rejected = new List<string>();
         foreach (var tables in run.Tables.Values)
         {
             var name = tables.Layout.Record.Name;
@@ -47,7 +50,7 @@ internal sealed class UploadPublisher(ILakeStore lake, IQualityReportRenderer qu
             files[name] = await UploadAsync(LakeZone.Curated, part => LakePaths.Curated(pack.Id, name, record.UploadId, part), curated, cancellationToken).ConfigureAwait(false);
             if (tables.Rejected.RowCount > 0)
             {
-                await UploadAsync(LakeZone.Quarantine, part => LakePaths.Rejected(pack.Id, record.UploadId, name, part), tables.Rejected, cancellationToken).ConfigureAwait(false);
+                rejected.AddRange(await UploadAsync(LakeZone.Quarantine, part => LakePaths.Rejected(pack.Id, record.UploadId, name, part), tables.Rejected, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -60,8 +63,24 @@ internal sealed class UploadPublisher(ILakeStore lake, IQualityReportRenderer qu
         }
 
         var raced = await _currentView.PublishAsync(pack.Id, new PublishedUpload(record.UploadId, record.BlobPath, record.ContentSha256, time.GetUtcNow(), files), cancellationToken).ConfigureAwait(false);
+        if (raced is not null)
+        {
+            await RemoveLostRaceFilesAsync(record, raced, files, rejected, cancellationToken).ConfigureAwait(false);
+        }
+
         await summary.WriteAsync(run, counts, raced?.UploadId).ConfigureAwait(false);
         return raced is null ? record : record with { DuplicateOf = raced.UploadId };
+    }
+
+    /// <summary>
+    /// Another upload published the same content while this one was writing: nothing ever lists this one's curated and
+    /// quarantine files, and the winner holds the same rows, so they go.
+    /// </summary>
+    private async Task RemoveLostRaceFilesAsync(UploadRecord record, PublishedUpload winner, Dictionary<string, IReadOnlyList<string>> curated, List<string> rejected, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Upload {UploadId} lost the race to publish its content to upload {Winner}; removing its unpublished curated and quarantine files", record.UploadId, winner.UploadId);
+        await _leftovers.RemoveAsync(LakeZone.Curated, curated.Values.SelectMany(parts => parts), cancellationToken).ConfigureAwait(false);
+        await _leftovers.RemoveAsync(LakeZone.Quarantine, rejected, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Uploads a finished table's part files to <paramref name="pathOf"/>(0), (1), ...; returns their paths in order.</summary>

@@ -110,6 +110,12 @@ public enum FindingsRunStatus
     /// <summary>Nothing changed since the current run (same uploads, same pack): nothing was written.</summary>
     Skipped,
     Failed,
+
+    /// <summary>
+    /// Complete, but another run switched the current pointer first; the message names that run. The folder stays for
+    /// history and is never current. Appended last so that stored numeric values of the others keep their meaning.
+    /// </summary>
+    Superseded,
 }
 
 /// <summary>One findings run in the runs table.</summary>

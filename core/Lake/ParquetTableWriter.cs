@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Parquet;
 using Parquet.Schema;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Values;
 
 namespace Pipeline.Core.Lake;
@@ -151,7 +152,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     {
         if (_writer is null)
         {
-            _file = new FileStream(Path.Combine(Path.GetTempPath(), $"pipeline-{Guid.NewGuid():N}.parquet"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+            _file = new FileStream(PipelineTemp.NewPath(".parquet"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
             _writer = await ParquetWriter.CreateAsync(_schema, _file, _parquetOptions, append: false, cancellationToken).ConfigureAwait(false);
             if (_metadata is not null)
             {

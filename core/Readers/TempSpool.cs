@@ -1,10 +1,12 @@
 using System.Globalization;
+using Pipeline.Core.Engine;
 
 namespace Pipeline.Core.Readers;
 
 /// <summary>
 /// A copy of an upload in a temporary file, for formats that need random access (SQLite, zip). Never in memory; the file
-/// is deleted when the spool is disposed (and by the OS on close, as a second line of defence, where the format allows).
+/// is deleted when the spool is disposed. It lives in <see cref="PipelineTemp.Folder"/>, so that a copy left by a process
+/// killed mid-read is deleted on the next start (<see cref="PipelineTemp.DeleteStale"/>).
 /// </summary>
 internal sealed class TempSpool : IAsyncDisposable
 {
@@ -22,7 +24,7 @@ internal sealed class TempSpool : IAsyncDisposable
     public static async Task<TempSpool> CreateAsync(Stream content, string fileName, string extension, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"pipeline-{Guid.NewGuid():N}{extension}");
+        var path = PipelineTemp.NewPath(extension);
         long length = 0;
         try
         {
@@ -69,7 +71,7 @@ internal sealed class TempSpool : IAsyncDisposable
         }
         catch (IOException)
         {
-            // Still open somewhere (a late reader): the temp folder is cleaned by the host; nothing else to do.
+            // Still open somewhere (a late reader): PipelineTemp.DeleteStale removes it on a later start.
         }
         catch (UnauthorizedAccessException)
         {

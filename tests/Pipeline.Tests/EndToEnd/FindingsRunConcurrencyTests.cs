@@ -30,7 +30,7 @@ public sealed class FindingsRunConcurrencyTests
     [Theory]
     [InlineData("local")]
     [InlineData("azurite")]
-    public async Task TwoConcurrentRuns_RacingForThePointer_LeaveOneCurrentRunWithACompleteFolder(string backend)
+    public async Task TwoConcurrentRuns_RacingForThePointer_LeaveOneCurrentRunAndRecordTheLoserAsSupersededNamingTheWinner(string backend)
     {
         await using var pipeline = await CreateAsync(backend);
         var pack = await IngestSampleAsync(pipeline);
@@ -48,12 +48,14 @@ public sealed class FindingsRunConcurrencyTests
         var ids = runs.Select(r => r.Status.Record.RunId).ToList();
         Assert.NotEqual(ids[0], ids[1]);
         Assert.Contains(current, ids);
-        var superseded = Assert.Single(runs, r => r.Status.Record.Message.StartsWith("Another run switched the pointer first", StringComparison.Ordinal));
+        var superseded = Assert.Single(runs, r => r.Status.Record.Status == FindingsRunStatus.Superseded);
         Assert.NotEqual(current, superseded.Status.Record.RunId);
+        Assert.StartsWith($"Superseded: run {current} switched the pointer first and is current", superseded.Status.Record.Message, StringComparison.Ordinal);
         await AssertCompleteRunAsync(pipeline, current!, 17.0 / 28);
         await AssertCompleteRunAsync(pipeline, superseded.Status.Record.RunId, 17.0 / 28); // kept for history, never current
         var ledger = await RunsAsync(pipeline);
-        Assert.Equal(ids.Order(StringComparer.Ordinal), ledger.Where(r => r.Status == FindingsRunStatus.Succeeded).Select(r => r.RunId).Order(StringComparer.Ordinal));
+        Assert.Equal(current, Assert.Single(ledger, r => r.Status == FindingsRunStatus.Succeeded).RunId);
+        Assert.Equal(superseded.Status.Record.RunId, Assert.Single(ledger, r => r.Status == FindingsRunStatus.Superseded).RunId);
     }
 
     [Theory]
