@@ -144,10 +144,18 @@ public sealed class IngestService
     /// <summary>Deletes the temporary files a killed process left: older than the lease, so no live ingest owns them.</summary>
     private void DeleteStaleTempFiles()
     {
-        var deleted = PipelineTemp.DeleteStale(_options.LeaseDuration, _time);
-        if (deleted > 0)
+        try
         {
-            _logger.LogInformation("Deleted {Files} temporary files older than {Lease} left in {Folder} by a stopped process", deleted, _options.LeaseDuration, PipelineTemp.Folder);
+            var deleted = PipelineTemp.DeleteStale(_options.LeaseDuration, _time);
+            if (deleted > 0)
+            {
+                _logger.LogInformation("Deleted {Files} temporary files older than {Lease} left in {Folder} by a stopped process", deleted, _options.LeaseDuration, PipelineTemp.Folder);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Housekeeping: an unreadable temp folder must not stop the service; the next start tries again.
+            _logger.LogWarning(e, "Could not look for stale temporary files in {Folder}", PipelineTemp.Folder);
         }
     }
 
