@@ -30,6 +30,8 @@ public interface ILakeStore
     /// <summary>
     /// Copies a blob inside the lake without passing its bytes through this process where the backend allows it. With
     /// <paramref name="sourceIfMatch"/>, the copy fails with <see cref="LakeConflictException"/> if the source changed.
+    /// Two copies to the same target at once both return once the target is complete, with the bytes of either source:
+    /// use it for content-addressed targets, where both are the same.
     /// </summary>
     Task CopyAsync(LakeZone fromZone, string fromPath, LakeZone toZone, string toPath, CancellationToken cancellationToken, string? sourceIfMatch = null);
 

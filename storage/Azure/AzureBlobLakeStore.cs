@@ -89,10 +89,17 @@ public sealed class AzureBlobLakeStore(BlobServiceClient service, LakeOptions op
         // A server-side copy: the bytes never pass through this process. Same-account copies need no SAS.
         var source = Blob(fromZone, fromPath);
         var copy = new BlobCopyFromUriOptions { SourceConditions = sourceIfMatch is null ? null : new BlobRequestConditions { IfMatch = new ETag(sourceIfMatch) } };
+        var target = Blob(toZone, toPath);
         try
         {
-            var operation = await Blob(toZone, toPath).StartCopyFromUriAsync(source.Uri, copy, cancellationToken).ConfigureAwait(false);
+            var operation = await target.StartCopyFromUriAsync(source.Uri, copy, cancellationToken).ConfigureAwait(false);
             await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or RequestFailedException { Status: 409 })
+        {
+            // Another copy to the same target started meanwhile and replaced or blocked ours (identical uploads at once
+            // copy to the same content-addressed raw path). The target is complete when that copy succeeds.
+            await WaitForConcurrentCopyAsync(target, toZone, toPath, e, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -102,6 +109,28 @@ public sealed class AzureBlobLakeStore(BlobServiceClient service, LakeOptions op
         {
             throw new LakeConflictException($"{options.ContainerOf(fromZone)}/{fromPath} is no longer version {sourceIfMatch}.", e);
         }
+    }
+
+    /// <summary>Waits (up to a minute) for the copy another writer started to <paramref name="target"/>; throws if it does not succeed.</summary>
+    private async Task WaitForConcurrentCopyAsync(BlobClient target, LakeZone zone, string path, Exception ours, CancellationToken cancellationToken)
+    {
+        for (var poll = 0; poll < 600; poll++)
+        {
+            var properties = (await target.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            if (properties.BlobCopyStatus is null or CopyStatus.Success)
+            {
+                return;
+            }
+
+            if (properties.BlobCopyStatus != CopyStatus.Pending)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new InvalidOperationException($"The copy to {options.ContainerOf(zone)}/{path} did not complete, nor did a concurrent copy to the same blob.", ours);
     }
 
     public async IAsyncEnumerable<LakeBlobInfo> ListAsync(LakeZone zone, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
