@@ -23,6 +23,18 @@ public sealed class KillDuringIngestTests
     {
         var packs = await TestPipeline.PeruPacksAsync();
         var export = await GenerateAsync(packs.Find(Survey)!);
+        try
+        {
+            await KillThenDeliverAgainAsync(packs, export);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(export.Path)!, recursive: true);
+        }
+    }
+
+    private static async Task KillThenDeliverAgainAsync(SurveyPackCatalog packs, GeneratedFile export)
+    {
         var prefix = Azurite.NewPrefix();
         var path = $"{Survey}/{Path.GetFileName(export.Path)}";
         var tempBefore = TempFilesOfOtherProcesses();
