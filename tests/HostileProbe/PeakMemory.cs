@@ -6,18 +6,30 @@ namespace Pipeline.HostileProbe;
 /// </summary>
 internal static class PeakMemory
 {
-    /// <summary>Writing "5" to clear_refs resets VmHWM to the current resident size (Linux 4.0 and later).</summary>
-    public static void Reset()
+    /// <summary>
+    /// A child whose resident memory stays above this after a full collection gives way to a fresh one (the parent starts
+    /// it at the same input): what an earlier input left mapped would otherwise count in the next one's peak.
+    /// </summary>
+    public const double MaxBaselineMB = 150;
+
+    /// <summary>
+    /// Returns the resident memory left after an aggressive (decommitting) collection, then resets VmHWM to it: writing
+    /// "5" to clear_refs does that (Linux 4.0 and later).
+    /// </summary>
+    public static double Reset()
     {
-        GC.Collect();
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         File.WriteAllText("/proc/self/clear_refs", "5");
+        return Read("VmRSS:");
     }
 
-    public static double ReadMegabytes()
+    public static double ReadMegabytes() => Read("VmHWM:");
+
+    private static double Read(string field)
     {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        var kb = long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        var kb = long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         return Math.Round(kb / 1024.0, 1);
     }
 }

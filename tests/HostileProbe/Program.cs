@@ -36,9 +36,16 @@ var ingest = services.GetRequiredService<IngestService>();
 
 var files = Directory.GetFiles(inputs).OrderBy(f => f, StringComparer.Ordinal)
     .SkipWhile(f => first is not null && Path.GetFileName(f) != first);
+var fresh = true;
 foreach (var file in files)
 {
     var name = Path.GetFileName(file);
+    if (!fresh && PeakMemory.Reset() > PeakMemory.MaxBaselineMB)
+    {
+        return 3; // the parent starts a fresh child at this input
+    }
+
+    fresh = false;
     Emit(new { @event = "start", name });
     var path = $"{survey}/{name}";
     await using (var content = File.OpenRead(file))

@@ -26,11 +26,11 @@ public sealed class PersonalDataScanTests(HostileSuiteFixture suite)
             {
                 var relative = Path.GetRelativePath(suite.Lake, file);
                 var upload = uploads.FirstOrDefault(u => relative.Contains(u.Key, StringComparison.Ordinal)).Value;
-                leaks.AddRange(Find(TextOf(file), upload is null ? relative : $"{relative} (upload {upload})"));
+                leaks.AddRange(TextOf(file).SelectMany(text => Find(text, upload is null ? relative : $"{relative} (upload {upload})")));
             }
         }
 
-        leaks.AddRange(Find(File.Exists(suite.LogFile) ? File.ReadAllText(suite.LogFile) : string.Empty, "the pipeline's log"));
+        leaks.AddRange(File.ReadLines(suite.LogFile).SelectMany(line => Find(line, "the pipeline's log")));
         foreach (var result in suite.Results.Values)
         {
             leaks.AddRange(Find(result.Message, $"the message of {result.Name}"));
@@ -69,20 +69,16 @@ public sealed class PersonalDataScanTests(HostileSuiteFixture suite)
 
     private static string Mask(string value) => value[..2] + new string('*', value.Length - 2);
 
-    private static string TextOf(string file)
+    // Line by line (a log of a bad upload can be large); Parquet row by row, by its values.
+    private static IEnumerable<string> TextOf(string file)
     {
         if (!file.EndsWith(".parquet", StringComparison.Ordinal))
         {
-            return File.ReadAllText(file, Encoding.UTF8);
+            return File.ReadLines(file, Encoding.UTF8);
         }
 
-        var text = new StringBuilder();
-        foreach (var row in DuckDb.Query($"SELECT * FROM read_parquet({DuckDb.Literal(file)})"))
-        {
-            text.AppendJoin('\u001f', row.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))).Append('\n');
-        }
-
-        return text.ToString();
+        return DuckDb.Query($"SELECT * FROM read_parquet({DuckDb.Literal(file)})")
+            .Select(row => string.Join('\u001f', row.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))));
     }
 }
 
