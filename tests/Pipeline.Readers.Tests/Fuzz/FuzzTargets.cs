@@ -62,7 +62,10 @@ public static class FuzzTargets
         }
     }
 
-    public static string Describe(Exception e) => new StringBuilder(e.GetType().FullName).Append(": ").Append(e.Message).ToString();
+    /// <summary>The exception and where it was thrown (its first frames), so a finding can be triaged from the test output.</summary>
+    public static string Describe(Exception e) =>
+        new StringBuilder(e.GetType().FullName).Append(": ").Append(e.Message).Append(' ')
+            .AppendJoin(" < ", (e.StackTrace ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Take(4)).ToString();
 }
 
 /// <summary>Where the seeds and the regressions are: in the source tree, so a found input is a file to commit.</summary>
