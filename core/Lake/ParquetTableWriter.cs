@@ -20,6 +20,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
     private readonly Dictionary<string, string>? _metadata;
     private readonly ParquetOptions _parquetOptions;
     private readonly int _rowsPerGroup;
+    private readonly long _maxTextBytes;
     private readonly int _groupsPerFile;
     private readonly bool _backgroundFlush;
 
@@ -53,6 +54,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             MaximumSmallPoolFreeBytes = options.EncoderPoolFreeBytes / 4,
         };
         _rowsPerGroup = options.RowsPerGroup(columns.Count);
+        _maxTextBytes = options.MaxBufferedTextBytes;
         // Settings are validated at start-up; a caller building options in code gets an error, not a silent 1.
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RowGroupsPerFile, 1, nameof(options));
         _groupsPerFile = options.RowGroupsPerFile;
@@ -93,7 +95,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         var buffers = _filling ??= new ColumnBuffers(_columns, _rowsPerGroup);
         buffers.Add(row.Span);
         RowCount++;
-        if (buffers.Count == _rowsPerGroup)
+        if (buffers.Count == _rowsPerGroup || buffers.TextBytes >= _maxTextBytes)
         {
             await HandOverAsync(buffers, cancellationToken).ConfigureAwait(false);
         }
@@ -225,6 +227,12 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
         public int Count { get; private set; }
 
+        /// <summary>
+        /// Estimated heap bytes of the texts held (two bytes a character plus the string's own 26): what the cell count
+        /// does not see, as a text may be a 200-character message.
+        /// </summary>
+        public long TextBytes { get; private set; }
+
         public void Add(ReadOnlySpan<CellValue> cells)
         {
             var r = Count;
@@ -250,6 +258,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                         break;
                     default:
                         _texts[c][at] = cell.Text!;
+                        TextBytes += 26 + (2L * cell.Text!.Length);
                         break;
                 }
             }
@@ -306,6 +315,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
             Array.Clear(_chars);
             Count = 0;
+            TextBytes = 0;
         }
     }
 
@@ -406,6 +416,16 @@ public sealed class ParquetTableOptions
     /// </summary>
     [Range(1_000, int.MaxValue)]
     public int MaxBufferedCells { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Most bytes of text (estimated: two a character plus 26 a string) a table buffers before it writes a row group,
+    /// whatever <see cref="MaxBufferedCells"/> allows. Default 8 MiB. Cells are 12 bytes each in the buffers, but a text
+    /// cell also holds its string: without this bound a table of long texts (the issues and quarantine tables, whose
+    /// messages run to 200 characters) buffered 1,000,000 cells of strings, and an upload of 2 million rejected lines
+    /// peaked at 440 MB (docs/hostile-input.md). A table of long texts then gets smaller row groups. At least 64 KiB.
+    /// </summary>
+    [Range(64L * 1024, long.MaxValue)]
+    public long MaxBufferedTextBytes { get; set; } = 8L << 20;
 
     /// <summary>The rows per row group for a table of <paramref name="columns"/> columns: at least 1,000 (or <see cref="RowGroupRows"/> if less).</summary>
     public int RowsPerGroup(int columns) => Math.Min(RowGroupRows, Math.Max(Math.Min(1_000, RowGroupRows), MaxBufferedCells / Math.Max(columns, 1)));

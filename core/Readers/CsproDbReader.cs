@@ -582,7 +582,7 @@ public sealed class CsproDbReader : IExportReader
             var version = values.GetInt64(0); // an integer: checked above
             if (version is < 1 or > LatestSchemaVersion)
             {
-                throw new InputFileException(fileName, $"the CSPro DB schema version is {version.ToString(CultureInfo.InvariantCulture)}; this reader knows versions 1 to {LatestSchemaVersion.ToString(CultureInfo.InvariantCulture)} (CSPro 7.x and 8.x).", "Export the data from CSPro as CSV or .dat and upload that, and tell the data team which CSPro version wrote the file.");
+                throw new InputFileException(fileName, $"the CSPro DB schema version (meta.schema_version) is {version.ToString(CultureInfo.InvariantCulture)}; this reader knows versions 1 to {LatestSchemaVersion.ToString(CultureInfo.InvariantCulture)} (CSPro 7.x and 8.x).", "Export the data from CSPro as CSV or .dat and upload that, and tell the data team which CSPro version wrote the file.");
             }
 
             return new Meta((int)version, values.IsDBNull(1) ? string.Empty : values.GetString(1), values.IsDBNull(2) ? string.Empty : values.GetString(2));
@@ -722,7 +722,7 @@ public sealed class CsproDbReader : IExportReader
         }
         catch (SqliteException e)
         {
-            throw new InputFileException(fileName, $"the SQLite schema cannot be read: {e.Message}", "The file is damaged: upload the .csdb file again, exactly as CSPro wrote it.", inner: e);
+            throw new InputFileException(fileName, $"the SQLite schema (table sqlite_schema, the first page) cannot be read: {e.Message}", "The file is damaged: upload the .csdb file again, exactly as CSPro wrote it.", inner: e);
         }
 
         return tables;

@@ -56,7 +56,7 @@ internal static class CsproDbSchemaGuard
         }
         catch (SqliteException e)
         {
-            throw new InputFileException(fileName, $"the SQLite schema cannot be read: {e.Message}", "The file is damaged: upload the .csdb file again, exactly as CSPro wrote it.", inner: e);
+            throw new InputFileException(fileName, $"the SQLite schema (table sqlite_schema, the first page) cannot be read: {e.Message}", "The file is damaged: upload the .csdb file again, exactly as CSPro wrote it.", inner: e);
         }
 
         if (problems.Count > 0)

@@ -220,7 +220,9 @@ public sealed class ExcelExportReader : IExportReader
         {
             return ExcelReaderFactory.CreateOpenXmlReader(file, new ExcelReaderConfiguration { LeaveOpen = true, FallbackEncoding = DictionaryReader.Windows1252 });
         }
-        catch (Exception e) when (e is XmlException or InvalidDataException or FormatException or InvalidOperationException or NotSupportedException or ExcelDataReader.Exceptions.ExcelReaderException)
+        // ArgumentException and OverflowException: ExcelDataReader parses attributes with int.Parse, which throws those on a
+        // missing or huge number in a damaged workbook the scan did not foresee.
+        catch (Exception e) when (e is XmlException or InvalidDataException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException or OverflowException or ExcelDataReader.Exceptions.ExcelReaderException)
         {
             throw new InputFileException(fileName, $"this is not a readable Excel workbook: {e.Message}", "Export the data again from CSPro as Excel (.xlsx) and upload it, or upload a CSV export.", inner: e);
         }

@@ -34,16 +34,16 @@ internal static class XlsxScan
         var part = "the shared strings";
         try
         {
-            CheckSharedStrings(archive, fileName, limits);
+            var sharedStrings = CheckSharedStrings(archive, fileName, limits);
             part = "the workbook's list of sheets";
             var facts = new Dictionary<string, XlsxSheetFacts>(StringComparer.Ordinal);
             var errors = 0;
-            foreach (var (sheet, path) in SheetParts(archive))
+            foreach (var (sheet, path) in SheetParts(archive, fileName))
             {
                 if (archive.GetEntry(path) is { } entry)
                 {
                     part = $"sheet '{sheet}'";
-                    facts[sheet] = CheckSheet(entry, sheet, fileName, limits, limits.MaxErrorCells - errors);
+                    facts[sheet] = CheckSheet(entry, sheet, fileName, limits, limits.MaxErrorCells - errors, sharedStrings);
                     errors += facts[sheet].Errors.Count;
                 }
             }
@@ -61,7 +61,7 @@ internal static class XlsxScan
     }
 
     /// <summary>Each sheet's name and the zip path of its part, from <c>xl/workbook.xml</c> and its relationships.</summary>
-    private static List<(string Sheet, string Path)> SheetParts(ZipArchive archive)
+    private static List<(string Sheet, string Path)> SheetParts(ZipArchive archive, string fileName)
     {
         var targets = new Dictionary<string, string>(StringComparer.Ordinal);
         if (archive.GetEntry("xl/_rels/workbook.xml.rels") is { } rels)
@@ -82,8 +82,20 @@ internal static class XlsxScan
             using var reader = XmlReader.Create(workbook.Open(), Settings);
             while (reader.Read())
             {
-                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "sheet" && reader.GetAttribute("name") is { } name
-                    && reader.GetAttribute("id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships") is { } id && targets.TryGetValue(id, out var path))
+                if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "sheet")
+                {
+                    continue;
+                }
+
+                // Excel requires name, sheetId and r:id on every sheet; ExcelDataReader fails with a bare
+                // ArgumentNullException on a sheet without sheetId (found by fuzzing), so it is checked here.
+                var name = reader.GetAttribute("name");
+                if (name is null || !uint.TryParse(reader.GetAttribute("sheetId"), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    throw new InputFileException(fileName, $"sheet {(sheets.Count + 1).ToString(CultureInfo.InvariantCulture)} listed in xl/workbook.xml has no {(name is null ? "name" : "valid sheetId")}: the workbook is damaged.", "Export the data again from CSPro as Excel (.xlsx) and upload it, or upload a CSV export.");
+                }
+
+                if (reader.GetAttribute("id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships") is { } id && targets.TryGetValue(id, out var path))
                 {
                     sheets.Add((name, path));
                 }
@@ -93,11 +105,12 @@ internal static class XlsxScan
         return sheets;
     }
 
-    private static void CheckSharedStrings(ZipArchive archive, string fileName, ExcelExportReaderOptions limits)
+    /// <summary>Checks the shared strings against the limits and returns how many there are.</summary>
+    private static long CheckSharedStrings(ZipArchive archive, string fileName, ExcelExportReaderOptions limits)
     {
         if (archive.GetEntry("xl/sharedStrings.xml") is not { } entry)
         {
-            return;
+            return 0;
         }
 
         using var reader = XmlReader.Create(entry.Open(), Settings);
@@ -125,9 +138,11 @@ internal static class XlsxScan
                 }
             }
         }
+
+        return strings;
     }
 
-    private static XlsxSheetFacts CheckSheet(ZipArchiveEntry entry, string sheet, string fileName, ExcelExportReaderOptions limits, int errorsLeft)
+    private static XlsxSheetFacts CheckSheet(ZipArchiveEntry entry, string sheet, string fileName, ExcelExportReaderOptions limits, int errorsLeft, long sharedStrings)
     {
         var facts = new XlsxSheetFacts();
         using var reader = XmlReader.Create(entry.Open(), Settings);
@@ -137,6 +152,7 @@ internal static class XlsxScan
         var column = -1;
         string? cell = null;
         var isError = false;
+        var isShared = false;
         var inValue = false;
         while (reader.Read())
         {
@@ -165,7 +181,8 @@ internal static class XlsxScan
                         CheckRange(facts, sheet, fileName, limits);
                     }
 
-                    isError = reader.GetAttribute("t") == "e";
+                    var type = reader.GetAttribute("t");
+                    (isError, isShared) = (type == "e", type == "s");
                     break;
                 case XmlNodeType.Element when reader.LocalName is "v" or "t" && !reader.IsEmptyElement:
                     inValue = true;
@@ -173,7 +190,19 @@ internal static class XlsxScan
                 case XmlNodeType.EndElement when reader.LocalName is "v" or "t":
                     inValue = false;
                     break;
-                case var type when inValue && IsText(type):
+                case var node when inValue && IsText(node):
+                    if (isShared)
+                    {
+                        // A shared-string cell holds an index into xl/sharedStrings.xml; one beyond it is a damaged workbook
+                        // (ExcelDataReader would read the cell as empty without a word).
+                        var n = reader.CanReadValueChunk ? reader.ReadValueChunk(buffer, 0, 20) : 0;
+                        var text = reader.CanReadValueChunk ? new string(buffer, 0, n) : reader.Value;
+                        if (!long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= sharedStrings)
+                        {
+                            throw new InputFileException(fileName, $"cell {cell} of sheet '{sheet}' refers to {(index > 0 || text.Trim() == "0" ? "shared string number " + index.ToString(CultureInfo.InvariantCulture) : "a shared string by something that is not a number")}, but the workbook has {sharedStrings.ToString(CultureInfo.InvariantCulture)} (xl/sharedStrings.xml): the workbook is damaged.", "Export the data again from CSPro as Excel (.xlsx), or upload a CSV export.", row: row, column: cell);
+                        }
+                    }
+
                     if (isError)
                     {
                         // Error codes are short (#DIV/0!, #N/A); keep 16 characters at most, then count the rest as any text.

@@ -294,7 +294,7 @@ public class CsproDbReaderTests
 
         var error = await Fixture.FileErrorAsync(async () => await ReadFileAsync(path, "three-level"));
 
-        Assert.Contains("future.csdb: the CSPro DB schema version is 9; this reader knows versions 1 to 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("future.csdb: the CSPro DB schema version (meta.schema_version) is 9; this reader knows versions 1 to 3", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

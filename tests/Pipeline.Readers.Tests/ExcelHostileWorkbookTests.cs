@@ -101,6 +101,18 @@ public class ExcelHostileWorkbookTests
     }
 
     [Fact]
+    public async Task Read_SharedStringIndexBeyondTheTable_IsRejectedNamingTheCell()
+    {
+        var strings = """<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>7</t></si><si><t>8</t></si></sst>""";
+        var workbook = Person("""<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>999999</v></c></row>""", sharedStrings: strings);
+
+        var error = await Fixture.FileErrorAsync(() => ReadAsync(workbook));
+
+        Assert.Equal("B2", error.Column);
+        Assert.Contains("cell B2 of sheet 'PERSON_REC' refers to shared string number 999999, but the workbook has 2 (xl/sharedStrings.xml)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Read_SharedStringsOverTheCharacterBudget_AreRejected()
     {
         var strings = $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>{new string('a', 3000)}</t></si><si><t>{new string('b', 3000)}</t></si></sst>""";

@@ -62,7 +62,7 @@ public class HostileCsdbTests
 
         var error = await ErrorAsync(path);
 
-        Assert.StartsWith("the CSPro DB schema version is 9223372036854775807; this reader knows versions 1 to 3", error.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("the CSPro DB schema version (meta.schema_version) is 9223372036854775807; this reader knows versions 1 to 3", error.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,14 +9,16 @@ namespace Pipeline.Tests.Hostile;
 /// <summary>Zip archives, well formed or with their end records rewritten.</summary>
 public static class Zips
 {
-    public static byte[] Of(params (string Name, byte[] Data)[] entries)
+    public static byte[] Of(params (string Name, byte[] Data)[] entries) => Of(CompressionLevel.Fastest, entries);
+
+    public static byte[] Of(CompressionLevel level, params (string Name, byte[] Data)[] entries)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach (var (name, data) in entries)
             {
-                using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+                using var stream = zip.CreateEntry(name, level).Open();
                 stream.Write(data);
             }
         }
