@@ -7,14 +7,21 @@ internal sealed class IngestTally
 {
     private int _accepted;
     private int _rejected;
+    private int _inProgress;
     private long _read;
     private long _curated;
     private long _rowsRejected;
 
-    public int ExitCode => _rejected > 0 ? ExitCodes.SomeRejected : ExitCodes.Accepted;
+    public int ExitCode => _rejected + _inProgress > 0 ? ExitCodes.SomeRejected : ExitCodes.Accepted;
 
     public void Add(IngestOutcome outcome)
     {
+        if (outcome.InProgressElsewhere)
+        {
+            _inProgress++;
+            return;
+        }
+
         if (!outcome.Succeeded)
         {
             _rejected++;
@@ -27,10 +34,14 @@ internal sealed class IngestTally
         _rowsRejected += outcome.Upload.RowsRejected;
     }
 
-    /// <summary>"3 uploads: 2 accepted, 1 rejected; 4406 rows read = 4019 curated + 387 rejected" (rows of accepted uploads).</summary>
+    /// <summary>
+    /// "3 uploads: 2 accepted, 1 rejected; 4406 rows read = 4019 curated + 387 rejected" (rows of accepted uploads), with
+    /// ", 1 in progress elsewhere" after the rejected ones when another delivery was processing an upload.
+    /// </summary>
     public string Line()
     {
-        var uploads = _accepted + _rejected;
-        return $"{uploads} upload{(uploads == 1 ? string.Empty : "s")}: {_accepted} accepted, {_rejected} rejected; {_read} rows read = {_curated} curated + {_rowsRejected} rejected";
+        var uploads = _accepted + _rejected + _inProgress;
+        var elsewhere = _inProgress > 0 ? $", {_inProgress} in progress elsewhere" : string.Empty;
+        return $"{uploads} upload{(uploads == 1 ? string.Empty : "s")}: {_accepted} accepted, {_rejected} rejected{elsewhere}; {_read} rows read = {_curated} curated + {_rowsRejected} rejected";
     }
 }

@@ -138,7 +138,7 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
             else
             {
                 exit = ExitCodes.SomeRejected;
-                await output.WriteLineAsync($"Rejected {path}: {u.ErrorSummary.ReplaceLineEndings(" ")}");
+                await output.WriteLineAsync($"{(outcome.InProgressElsewhere ? "In progress" : "Rejected")} {path}: {outcome.Message}");
             }
         }
 

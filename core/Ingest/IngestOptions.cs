@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using Pipeline.Core.Engine;
 using Microsoft.Extensions.Options;
+using Pipeline.Core.Engine;
 using Pipeline.Core.Lake;
+using Pipeline.Core.Readers;
 
 namespace Pipeline.Core.Ingest;
 
@@ -51,6 +52,13 @@ public sealed class IngestOptions
     /// <summary>How curated, rejected and issue tables are written (section <c>Ingest:Parquet</c>, validated with the rest).</summary>
     [ValidateObjectMembers(typeof(ValidateParquetTableOptions))]
     public ParquetTableOptions Parquet { get; set; } = new();
+
+    /// <summary>
+    /// The limits of every reader (section <c>Ingest:Readers</c>: <c>CsproText</c>, <c>Delimited</c>, <c>Excel</c>,
+    /// <c>CsproDb</c>, <c>Zip</c>), validated with the rest; defaults in docs/cspro-support.md ("Limits").
+    /// </summary>
+    [ValidateObjectMembers(typeof(ValidateReaderOptions))]
+    public ReaderOptions Readers { get; set; } = new();
 }
 
 /// <summary>Rows read so far from one upload.</summary>

@@ -199,7 +199,7 @@ public sealed class IngestService
     /// <summary>One claimed upload: read → check → clean → write (<see cref="ReadPhase"/>), whole-upload checks, publish.</summary>
     private async Task<(IReadOnlyList<RecordCount> Counts, UploadRecord Record)> ProcessAsync(SurveyPack pack, UploadRecord record, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
-        await using var run = await UploadRun.OpenAsync(_lake, pack, record, _options.Parquet, progress, cancellationToken).ConfigureAwait(false);
+        await using var run = await UploadRun.OpenAsync(_lake, pack, record, _options.Parquet, _options.Readers, progress, cancellationToken).ConfigureAwait(false);
         var started = _time.GetTimestamp();
         var read = await _readPhase.ReadAllAsync(run).ConfigureAwait(false);
         var hash = await run.FinishHashAsync().ConfigureAwait(false);

@@ -72,7 +72,7 @@ internal sealed class UploadRun : IAsyncDisposable
     public CancellationToken CancellationToken { get; }
 
     /// <summary>Opens the claimed upload's blob and its reader, and the tables and counters its processing fills.</summary>
-    public static async Task<UploadRun> OpenAsync(ILakeStore lake, SurveyPack pack, UploadRecord record, ParquetTableOptions parquet, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    public static async Task<UploadRun> OpenAsync(ILakeStore lake, SurveyPack pack, UploadRecord record, ParquetTableOptions parquet, ReaderOptions readers, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lake);
         ArgumentNullException.ThrowIfNull(pack);
@@ -82,7 +82,7 @@ internal sealed class UploadRun : IAsyncDisposable
         IssuesTable? issues = null;
         try
         {
-            reader = await ExportReaders.OpenAsync(upload, upload.Head, record.BlobPath, pack, cancellationToken).ConfigureAwait(false);
+            reader = await ExportReaders.OpenAsync(upload, upload.Head, record.BlobPath, pack, readers, cancellationToken).ConfigureAwait(false);
             reader.ReuseFieldArrays(RowChecks.RingSize); // a row is done with before RingSize more are read (RowChecks)
             var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["upload_id"] = record.UploadId, ["dictionary"] = pack.Dictionary.Name };
             issues = await IssuesTable.CreateAsync(record.UploadId, metadata, parquet, cancellationToken).ConfigureAwait(false);

@@ -14,11 +14,13 @@ internal sealed class BundleReader : IExportReader
 {
     private readonly ZipBundle _bundle;
     private readonly SurveyPack _pack;
+    private readonly ReaderOptions _options;
 
-    private BundleReader(ZipBundle bundle, SurveyPack pack)
+    private BundleReader(ZipBundle bundle, SurveyPack pack, ReaderOptions options)
     {
         _bundle = bundle;
         _pack = pack;
+        _options = options;
     }
 
     public string Format => "zip";
@@ -32,9 +34,14 @@ internal sealed class BundleReader : IExportReader
     /// <inheritdoc />
     public long ErasedLines { get; private set; }
 
-    public static async Task<BundleReader> CreateAsync(Stream upload, string displayName, SurveyPack pack, CancellationToken cancellationToken)
+    public static Task<BundleReader> CreateAsync(Stream upload, string displayName, SurveyPack pack, CancellationToken cancellationToken) =>
+        CreateAsync(upload, displayName, pack, options: null, cancellationToken);
+
+    /// <summary>Opens the bundle within <see cref="ReaderOptions.Zip"/>; the files inside are read with the same options.</summary>
+    public static async Task<BundleReader> CreateAsync(Stream upload, string displayName, SurveyPack pack, ReaderOptions? options, CancellationToken cancellationToken)
     {
-        var bundle = await ZipBundle.OpenAsync(upload, displayName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        options ??= new ReaderOptions();
+        var bundle = await ZipBundle.OpenAsync(upload, displayName, options.Zip, cancellationToken).ConfigureAwait(false);
         if (bundle.DataEntries.Count == 0)
         {
             await bundle.DisposeAsync().ConfigureAwait(false);
@@ -51,7 +58,7 @@ internal sealed class BundleReader : IExportReader
             throw;
         }
 
-        return new BundleReader(bundle, pack);
+        return new BundleReader(bundle, pack, options);
     }
 
     /// <summary>Throws <see cref="InputFileException"/> when the bundle's dictionary cannot be read or differs in layout from the pack's.</summary>
@@ -88,7 +95,7 @@ internal sealed class BundleReader : IExportReader
         foreach (var entry in _bundle.DataEntries)
         {
             var stream = _bundle.OpenEntry(entry);
-            await using var reader = await ExportReaders.OpenAsync(stream, entry.Head, _bundle.DisplayName(entry), _pack, cancellationToken).ConfigureAwait(false);
+            await using var reader = await ExportReaders.OpenAsync(stream, entry.Head, _bundle.DisplayName(entry), _pack, _options, cancellationToken).ConfigureAwait(false);
             try
             {
                 await foreach (var row in reader.ReadAsync(cancellationToken).ConfigureAwait(false))

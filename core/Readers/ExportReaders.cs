@@ -11,20 +11,26 @@ internal static class ExportReaders
 {
     private const string WhatToDo = "Upload CSPro data: a .dat with its survey's dictionary, a .csdb, CSV/tab/semicolon exports with a header of item names, an .xlsx export, or a zip of these.";
 
-    public static async Task<IExportReader> OpenAsync(Stream upload, ReadOnlyMemory<byte> head, string displayName, SurveyPack pack, CancellationToken cancellationToken)
+    /// <summary>Opens the reader for the upload with the default limits (<see cref="ReaderOptions"/>).</summary>
+    public static Task<IExportReader> OpenAsync(Stream upload, ReadOnlyMemory<byte> head, string displayName, SurveyPack pack, CancellationToken cancellationToken) =>
+        OpenAsync(upload, head, displayName, pack, options: null, cancellationToken);
+
+    /// <summary>Opens the reader for the upload; each reader gets its part of <paramref name="options"/> (null: defaults).</summary>
+    public static async Task<IExportReader> OpenAsync(Stream upload, ReadOnlyMemory<byte> head, string displayName, SurveyPack pack, ReaderOptions? options, CancellationToken cancellationToken)
     {
+        options ??= new ReaderOptions();
         var (format, delimiter) = FormatDetector.Detect(head.Span);
         if (format is UploadFormat.Delimited or UploadFormat.Unknown && CsproTextDataReader.LooksLikeTextData(head.Span, pack.Dictionary))
         {
-            return await CsproTextDataReader.CreateAsync(upload, displayName, pack, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await CsproTextDataReader.CreateAsync(upload, displayName, pack, options.CsproText, cancellationToken).ConfigureAwait(false);
         }
 
         return format switch
         {
-            UploadFormat.Delimited => await DelimitedExportReader.CreateAsync(upload, displayName, delimiter, pack, cancellationToken).ConfigureAwait(false),
-            UploadFormat.CsproDb => await CsproDbReader.CreateAsync(upload, displayName, pack, cancellationToken: cancellationToken).ConfigureAwait(false),
-            UploadFormat.Zip when ZipBundle.IsOfficePackage(head.Span) => await ExcelExportReader.CreateAsync(upload, displayName, pack, cancellationToken: cancellationToken).ConfigureAwait(false),
-            UploadFormat.Zip => await BundleReader.CreateAsync(upload, displayName, pack, cancellationToken).ConfigureAwait(false),
+            UploadFormat.Delimited => await DelimitedExportReader.CreateAsync(upload, displayName, delimiter, pack, options.Delimited, cancellationToken).ConfigureAwait(false),
+            UploadFormat.CsproDb => await CsproDbReader.CreateAsync(upload, displayName, pack, options.CsproDb, cancellationToken).ConfigureAwait(false),
+            UploadFormat.Zip when ZipBundle.IsOfficePackage(head.Span) => await ExcelExportReader.CreateAsync(upload, displayName, pack, options.Zip, options.Excel, cancellationToken).ConfigureAwait(false),
+            UploadFormat.Zip => await BundleReader.CreateAsync(upload, displayName, pack, options, cancellationToken).ConfigureAwait(false),
             UploadFormat.Empty => new EmptyExportReader(),
             UploadFormat.Dictionary => throw new InputFileException(displayName, "this is a CSPro dictionary (.dcf), not data; the survey's dictionary comes from its survey pack.", WhatToDo),
             UploadFormat.Unknown when FormatDetector.IsOnlyBlanks(head.Span) => throw new InputFileException(

@@ -16,3 +16,15 @@ public sealed partial class ValidateCsproTextDataReaderOptions : IValidateOption
 /// <summary>Start-up validation of <see cref="ZipBundleOptions"/>.</summary>
 [OptionsValidator]
 public sealed partial class ValidateZipBundleOptions : IValidateOptions<ZipBundleOptions>;
+
+/// <summary>Start-up validation of <see cref="DelimitedExportReaderOptions"/>.</summary>
+[OptionsValidator]
+public sealed partial class ValidateDelimitedExportReaderOptions : IValidateOptions<DelimitedExportReaderOptions>;
+
+/// <summary>Start-up validation of <see cref="ExcelExportReaderOptions"/>.</summary>
+[OptionsValidator]
+public sealed partial class ValidateExcelExportReaderOptions : IValidateOptions<ExcelExportReaderOptions>;
+
+/// <summary>Start-up validation of <see cref="ReaderOptions"/> and every reader's section in it.</summary>
+[OptionsValidator]
+public sealed partial class ValidateReaderOptions : IValidateOptions<ReaderOptions>;

@@ -80,7 +80,10 @@ public sealed class CrashCleanupTests
         var ingest = pipeline.Get<IngestService>();
         var other = await ingest.IngestAsync(await pipeline.UploadAsync(Survey, RepoPaths.PeruSample, "again.csv"));
         Assert.Equal(string.Empty, other.Upload.DuplicateOf);
-        Assert.True((await ingest.IngestAsync(path)).AlreadyProcessed); // within the lease: the stalled worker still owns it
+        var duplicate = await ingest.IngestAsync(path); // within the lease: the stalled worker still owns it
+        Assert.True(duplicate.AlreadyProcessed);
+        Assert.True(duplicate.InProgressElsewhere);
+        Assert.Contains($"another delivery of the same upload ({uploadId}) is processing it, with a lease until", duplicate.Message, StringComparison.Ordinal);
         Assert.Contains(await CuratedFilesAsync(pipeline.Lake), f => f.Contains($"/upload_id={uploadId}/", StringComparison.Ordinal));
 
         time.Advance(new IngestOptions().LeaseDuration + TimeSpan.FromMinutes(1));
