@@ -28,6 +28,7 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
     /// </summary>
     public static async Task<int> RunAsync(RunnerSettings settings, string? survey, Func<Runner, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
     {
+        var running = false; // set once the command runs: its failures are not usage errors
         try
         {
             var packsFolder = settings.Packs?.FullName ?? DefaultPacksFolder();
@@ -56,12 +57,25 @@ internal sealed class Runner(IServiceProvider services, RunnerSettings settings,
             using var host = builder.Build();
             await host.StartAsync(cancellationToken); // validates every options class
             await backend.EnsureCreatedAsync(host.Services.GetRequiredService<IOptions<LakeOptions>>().Value, cancellationToken);
-            var exit = await command(new Runner(host.Services, settings, Console.Out), cancellationToken);
+            int exit;
+            running = true;
+            try
+            {
+                exit = await command(new Runner(host.Services, settings, Console.Out), cancellationToken);
+            }
+            catch (Exception e) when (e is SurveyPackException or InputFileException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+            {
+                // What the user named is wrong or unreadable. Anything else while a command runs (storage down, disk full, a
+                // bug) is not a usage error: it reaches Program's handler, exit code 3.
+                return await Usage.FailAsync(e.Message);
+            }
+
             await host.StopAsync(cancellationToken);
             return exit;
         }
-        catch (Exception e) when (e is SurveyPackException or InvalidOperationException or OptionsValidationException or InputFileException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (!running && e is SurveyPackException or InvalidOperationException or OptionsValidationException or InputFileException or IOException or UnauthorizedAccessException)
         {
+            // Setting up: a bad setting, a missing key, a lake folder that cannot be made.
             return await Usage.FailAsync(e.Message);
         }
         catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))

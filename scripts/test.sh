@@ -59,8 +59,19 @@ if ! dotnet build Pipeline.sln -c Release --nologo -v quiet >"$WORKSPACE/build.l
   exit 1
 fi
 set +e
-dotnet test Pipeline.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$WORKSPACE/test.log"
-STATUS=${PIPESTATUS[0]}
+if [ $# -gt 0 ]; then
+  dotnet test Pipeline.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$WORKSPACE/test.log"
+  STATUS=${PIPESTATUS[0]}
+else
+  # Everything but the hostile-input suite, the test projects in parallel; then that suite alone, because it measures
+  # each input's peak memory and time (budgets 300 MB, 30 s: docs/hostile-input.md) and a machine shared with other
+  # test projects would measure their load instead.
+  dotnet test Pipeline.sln -c Release --no-build --nologo --filter "Category!=Hostile" 2>&1 | tee "$WORKSPACE/test.log"
+  STATUS=${PIPESTATUS[0]}
+  dotnet test tests/Pipeline.Tests -c Release --no-build --nologo --filter "Category=Hostile" 2>&1 | tee -a "$WORKSPACE/test.log"
+  HOSTILE=${PIPESTATUS[0]}
+  [ "$STATUS" -ne 0 ] || STATUS=$HOSTILE
+fi
 set -e
 
 # One closing line for CI: the sum over the test projects of dotnet test's "Passed!/Failed!" summaries.

@@ -126,12 +126,12 @@ public sealed class IngestService
             if (record.Attempts >= _options.MaxAttempts)
             {
                 _logger.LogError(e, "Giving up on upload {Upload} after {Attempts} attempts", incomingPath, record.Attempts);
-                var message = $"{incomingPath}: processing failed {record.Attempts} times; last error: {e.Message} The upload stays in the incoming zone; contact the data team.";
+                var message = $"{incomingPath}: processing failed {record.Attempts} times; last error: {FailureText(e)} The upload stays in the incoming zone; contact the data team.";
                 await TryRemoveLeftoversAsync(record).ConfigureAwait(false);
                 return new IngestOutcome(await _rejection.RejectAsync(record, message, started, CancellationToken.None).ConfigureAwait(false), AlreadyProcessed: false, []);
             }
 
-            await _claims.TrySaveFailureAsync(record with { Status = UploadStatus.Failed, LeaseUntilUtc = null, ErrorSummary = e.Message, DurationMs = (long)_time.GetElapsedTime(started).TotalMilliseconds }).ConfigureAwait(false);
+            await _claims.TrySaveFailureAsync(record with { Status = UploadStatus.Failed, LeaseUntilUtc = null, ErrorSummary = FailureText(e), DurationMs = (long)_time.GetElapsedTime(started).TotalMilliseconds }).ConfigureAwait(false);
             throw;
         }
         catch (OperationCanceledException)
@@ -183,18 +183,35 @@ public sealed class IngestService
         }
     }
 
-    /// <summary>Removes a given-up upload's unpublished files; best effort, as storage may be why it was given up.</summary>
+    /// <summary>
+    /// Removes a given-up upload's unpublished files, unless a later attempt took over the lease meanwhile (they may be its
+    /// work in progress); best effort, as storage may be why it was given up.
+    /// </summary>
     private async Task TryRemoveLeftoversAsync(UploadRecord record)
     {
         try
         {
-            await _leftovers.RemoveUnpublishedAsync(record.SurveyId, record.UploadId, CancellationToken.None).ConfigureAwait(false);
+            if (await _claims.StillOwnsAsync(record, CancellationToken.None).ConfigureAwait(false))
+            {
+                await _leftovers.RemoveUnpublishedAsync(record.SurveyId, record.UploadId, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _logger.LogWarning(e, "Could not remove the unpublished files of given-up upload {UploadId}; the next attempt at it would", record.UploadId);
         }
     }
+
+    /// <summary>
+    /// An unexpected failure as the ledger and the CLI show it. Exceptions that quote the text they failed on (a number
+    /// or XML that would not parse, a bad argument) are named by type only: that text may be a value of the upload, and
+    /// the ledger must hold no personal value. Storage and I/O failures keep their message (status, path), which is
+    /// what an operator needs.
+    /// </summary>
+    internal static string FailureText(Exception e) =>
+        e is FormatException or OverflowException or ArgumentException or InvalidCastException or System.Xml.XmlException or System.Text.Json.JsonException or KeyNotFoundException
+            ? $"{e.GetType().Name} (details in the logs of the attempt)."
+            : e.Message;
 
     /// <summary>One claimed upload: read → check → clean → write (<see cref="ReadPhase"/>), whole-upload checks, publish.</summary>
     private async Task<(IReadOnlyList<RecordCount> Counts, UploadRecord Record)> ProcessAsync(SurveyPack pack, UploadRecord record, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)

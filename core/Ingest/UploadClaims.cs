@@ -133,6 +133,16 @@ internal sealed class UploadClaims(ILedger ledger, IngestOptions options, TimePr
         return true;
     }
 
+    /// <summary>
+    /// True while <paramref name="record"/>'s attempt still owns the upload: no later attempt took over its lease. Files of
+    /// the upload may be removed only then; otherwise they may be the later attempt's work in progress.
+    /// </summary>
+    public async Task<bool> StillOwnsAsync(UploadRecord record, CancellationToken cancellationToken)
+    {
+        var current = await ledger.GetUploadAsync(record.SurveyId, record.UploadId, cancellationToken).ConfigureAwait(false);
+        return current is null || current.Attempts <= record.Attempts;
+    }
+
     private static string LedgerRow(string survey, string uploadId) => $"The ledger row of upload {survey}/{uploadId}";
 
     /// <summary>Records a failure without masking the original exception if the ledger is unreachable too.</summary>

@@ -229,7 +229,8 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
         /// <summary>
         /// Estimated heap bytes of the texts held (two bytes a character plus the string's own 26): what the cell count
-        /// does not see, as a text may be a 200-character message.
+        /// does not see, as a text may be a 200-character message. A cell holding the very string of the cell above is
+        /// not counted again.
         /// </summary>
         public long TextBytes { get; private set; }
 
@@ -257,8 +258,13 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                         _reals[c][at] = cell.Real;
                         break;
                     default:
+                        // The same string as the row before (an upload id, a record name, a rule id) costs nothing more.
+                        if (at == 0 || !ReferenceEquals(_texts[c][at - 1], cell.Text))
+                        {
+                            TextBytes += 26 + (2L * cell.Text!.Length);
+                        }
+
                         _texts[c][at] = cell.Text!;
-                        TextBytes += 26 + (2L * cell.Text!.Length);
                         break;
                 }
             }

@@ -237,12 +237,12 @@ public sealed class CsproDbReader : IExportReader
         var where = $"case {_caseNumber.ToString(CultureInfo.InvariantCulture)} in file order";
         if (_caseRows > _options.MaxRowsPerCase)
         {
-            throw new InputFileException(FileName, $"{where} has more than {_options.MaxRowsPerCase.ToString(CultureInfo.InvariantCulture)} rows (records or lines), the limit per case (MaxRowsPerCase).", split, row: _row + 1);
+            throw new InputFileException(FileName, $"{where} has more than {_options.MaxRowsPerCase.ToString(CultureInfo.InvariantCulture)} rows (records or lines), the limit per case (setting Ingest:Readers:CsproDb:MaxRowsPerCase).", split, row: _row + 1);
         }
 
         if (_caseBytes > _options.MaxCaseBytes)
         {
-            throw new InputFileException(FileName, $"{where} holds more than {_options.MaxCaseBytes.ToString(CultureInfo.InvariantCulture)} bytes, the limit per case (MaxCaseBytes).", split, row: _row + 1);
+            throw new InputFileException(FileName, $"{where} holds more than {_options.MaxCaseBytes.ToString(CultureInfo.InvariantCulture)} bytes, the limit per case (setting Ingest:Readers:CsproDb:MaxCaseBytes).", split, row: _row + 1);
         }
     }
 
@@ -386,7 +386,7 @@ public sealed class CsproDbReader : IExportReader
     private IEnumerable<string> IdColumns(int level) => _pack.Dictionary.Levels[level].IdItems.Select(i => i.Name.ToLowerInvariant());
 
     private InputFileException Damaged(SqliteException e, string where) => e.SqliteErrorCode == SqliteTooBig
-        ? new(FileName, $"{where} holds a value of more than {Math.Max(_options.MaxCaseBytes, _options.MaxDictionaryBytes).ToString(CultureInfo.InvariantCulture)} bytes, more than a whole case may hold (MaxCaseBytes).", "A real case is far smaller: check that the file was written by CSEntry or CSPro, or ask the data team to raise the limit.", row: _row + 1, inner: e)
+        ? new(FileName, $"{where} holds a value of more than {Math.Max(_options.MaxCaseBytes, _options.MaxDictionaryBytes).ToString(CultureInfo.InvariantCulture)} bytes, more than a whole case may hold (setting Ingest:Readers:CsproDb:MaxCaseBytes).", "A real case is far smaller: check that the file was written by CSEntry or CSPro, or ask the data team to raise the limit.", row: _row + 1, inner: e)
         : new(FileName, $"the database could not be read at {where}: {e.Message}", "The file is damaged (truncated or corrupted in transfer): copy it again from the device or from CSWeb and upload it again.", row: _row + 1, inner: e);
 
     private static List<RecordPlan> BuildRecordPlans(SurveyPack pack)

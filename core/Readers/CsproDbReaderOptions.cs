@@ -2,7 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pipeline.Core.Readers;
 
-/// <summary>Limits of <see cref="CsproDbReader"/>. Bind with <c>ValidateDataAnnotations().ValidateOnStart()</c>.</summary>
+/// <summary>Limits of <see cref="CsproDbReader"/>. Bound from the section
+/// <c>Ingest:Readers:CsproDb</c> (<see cref="ReaderOptions"/>) and validated at start-up.</summary>
 public sealed class CsproDbReaderOptions
 {
     /// <summary>

@@ -2,7 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pipeline.Core.Readers;
 
-/// <summary>Limits of <see cref="CsproTextDataReader"/>. Bind with <c>ValidateDataAnnotations().ValidateOnStart()</c>.</summary>
+/// <summary>Limits of <see cref="CsproTextDataReader"/>. Bound from the section
+/// <c>Ingest:Readers:CsproText</c> (<see cref="ReaderOptions"/>) and validated at start-up.</summary>
 public sealed class CsproTextDataReaderOptions
 {
     /// <summary>

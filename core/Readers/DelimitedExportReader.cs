@@ -151,7 +151,7 @@ public sealed class DelimitedExportReader : IExportReader
 
     private static InputFileException TooLong(string fileName, long row, int limit, Exception inner) => new(
         fileName,
-        $"the record at row {row.ToString(System.Globalization.CultureInfo.InvariantCulture)} is longer than the limit of {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} characters (DelimitedExportReaderOptions.MaxRecordLength); a quote is probably not closed, or this is not delimited data.",
+        $"the record at row {row.ToString(System.Globalization.CultureInfo.InvariantCulture)} is longer than the limit of {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} characters (setting Ingest:Readers:Delimited:MaxRecordLength); a quote is probably not closed, or this is not delimited data.",
         "Check the quotes of that row in a text editor; if the record is really this long, raise the limit.",
         row: row,
         inner: inner);

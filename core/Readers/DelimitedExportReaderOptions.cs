@@ -2,7 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pipeline.Core.Readers;
 
-/// <summary>Limits of <see cref="DelimitedExportReader"/>. Bind with <c>ValidateDataAnnotations().ValidateOnStart()</c>.</summary>
+/// <summary>Limits of <see cref="DelimitedExportReader"/>. Bound from the section
+/// <c>Ingest:Readers:Delimited</c> (<see cref="ReaderOptions"/>) and validated at start-up.</summary>
 public sealed class DelimitedExportReaderOptions
 {
     /// <summary>

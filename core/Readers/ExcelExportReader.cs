@@ -85,7 +85,6 @@ public sealed class ExcelExportReader : IExportReader
         {
             using (var archive = await ZipLimits.OpenAsync(spool, fileName, limits, "Excel workbook", cancellationToken).ConfigureAwait(false))
             {
-                ZipLimits.Check(archive, fileName, limits);
                 if (archive.GetEntry("xl/workbook.xml") is null)
                 {
                     throw new InputFileException(fileName, "this zip is not an Excel workbook (it has no xl/workbook.xml).", "Upload the .xlsx that CSPro exported, or a zip bundle of CSPro files.");
@@ -208,11 +207,31 @@ public sealed class ExcelExportReader : IExportReader
         {
             return step();
         }
-        catch (Exception e) when (e is XmlException or InvalidDataException or FormatException or InvalidOperationException or ExcelDataReader.Exceptions.ExcelReaderException)
+        catch (Exception e) when (IsDamagedWorkbook(e))
         {
-            throw new InputFileException(FileName, $"sheet '{sheet.Name}' cannot be read at row {row.ToString(CultureInfo.InvariantCulture)}: {e.Message}", "The workbook is damaged: export it again from CSPro and upload it.", row: row, inner: e);
+            throw new InputFileException(FileName, $"sheet '{sheet.Name}' cannot be read at row {row.ToString(CultureInfo.InvariantCulture)}: {Describe(e)}.", "The workbook is damaged: export it again from CSPro and upload it.", row: row, inner: e);
         }
     }
+
+    /// <summary>
+    /// What ExcelDataReader throws on a damaged workbook, wherever it reads (opening, a header, a row, the next sheet):
+    /// besides XML and zip errors, it parses attributes with <c>int.Parse</c>, which throws <see cref="FormatException"/>,
+    /// <see cref="OverflowException"/> or <see cref="ArgumentNullException"/> on a missing or huge number (found by fuzzing).
+    /// </summary>
+    private static bool IsDamagedWorkbook(Exception e) =>
+        e is XmlException or InvalidDataException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException or OverflowException or ExcelDataReader.Exceptions.ExcelReaderException;
+
+    /// <summary>
+    /// The damage in words, never the exception's message: .NET quotes the text it failed on ("The input string 'Juan
+    /// Perez' was not in a correct format", "'x' is an unexpected token"), and that text may be a personal value.
+    /// </summary>
+    private static string Describe(Exception e) => e switch
+    {
+        XmlException x => $"its XML is malformed at line {x.LineNumber.ToString(CultureInfo.InvariantCulture)}, position {x.LinePosition.ToString(CultureInfo.InvariantCulture)}",
+        InvalidDataException => "its compressed data is damaged",
+        FormatException or OverflowException or ArgumentException => "a number or reference in its XML cannot be read",
+        _ => $"ExcelDataReader cannot read it ({e.GetType().Name})",
+    };
 
     private static IExcelDataReader Open(FileStream file, string fileName)
     {
@@ -220,11 +239,9 @@ public sealed class ExcelExportReader : IExportReader
         {
             return ExcelReaderFactory.CreateOpenXmlReader(file, new ExcelReaderConfiguration { LeaveOpen = true, FallbackEncoding = DictionaryReader.Windows1252 });
         }
-        // ArgumentException and OverflowException: ExcelDataReader parses attributes with int.Parse, which throws those on a
-        // missing or huge number in a damaged workbook the scan did not foresee.
-        catch (Exception e) when (e is XmlException or InvalidDataException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException or OverflowException or ExcelDataReader.Exceptions.ExcelReaderException)
+        catch (Exception e) when (IsDamagedWorkbook(e))
         {
-            throw new InputFileException(fileName, $"this is not a readable Excel workbook: {e.Message}", "Export the data again from CSPro as Excel (.xlsx) and upload it, or upload a CSV export.", inner: e);
+            throw new InputFileException(fileName, $"this is not a readable Excel workbook: {Describe(e)}.", "Export the data again from CSPro as Excel (.xlsx) and upload it, or upload a CSV export.", inner: e);
         }
     }
 
@@ -248,9 +265,9 @@ public sealed class ExcelExportReader : IExportReader
             {
                 header = excel.Read() ? Enumerable.Range(0, excel.FieldCount).Select(excel.GetValue).ToArray() : [];
             }
-            catch (Exception e) when (e is XmlException or InvalidDataException or FormatException)
+            catch (Exception e) when (IsDamagedWorkbook(e))
             {
-                throw new InputFileException(fileName, $"sheet '{name}' cannot be read: {e.Message}", "Export the data again from CSPro as Excel (.xlsx).", row: 1, inner: e);
+                throw new InputFileException(fileName, $"sheet '{name}' cannot be read: {Describe(e)}.", "Export the data again from CSPro as Excel (.xlsx).", row: 1, inner: e);
             }
 
             var plan = SheetPlan.Create(name, header.Select(h => Cell(h)?.Trim() ?? string.Empty).ToArray(), RecordLayout.For(pack, record), pack, fileName);
@@ -268,9 +285,9 @@ public sealed class ExcelExportReader : IExportReader
         {
             return excel.NextResult();
         }
-        catch (Exception e) when (e is XmlException or InvalidDataException or FormatException)
+        catch (Exception e) when (IsDamagedWorkbook(e))
         {
-            throw new InputFileException(fileName, $"a sheet after '{excel.Name}' cannot be read: {e.Message}", "Export the data again from CSPro as Excel (.xlsx).", inner: e);
+            throw new InputFileException(fileName, $"a sheet after '{excel.Name}' cannot be read: {Describe(e)}.", "Export the data again from CSPro as Excel (.xlsx).", inner: e);
         }
     }
 
@@ -303,7 +320,7 @@ public sealed class ExcelExportReader : IExportReader
     };
 
     private static string ErrorCell(SheetPlan sheet, long row, int column, string error) =>
-        $"cell {ColumnLetter(column)}{row.ToString(CultureInfo.InvariantCulture)} of sheet '{sheet.Name}' holds the error {error} (a formula that failed), not a value";
+        $"cell {ColumnLetter(column)}{row.ToString(CultureInfo.InvariantCulture)} of sheet '{sheet.Name}' holds {(error.Length > 0 ? "the error " + error : "an error value")} (a formula that failed), not a value";
 
     internal static string ColumnLetter(int index)
     {

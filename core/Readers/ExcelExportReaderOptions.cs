@@ -4,7 +4,8 @@ namespace Pipeline.Core.Readers;
 
 /// <summary>
 /// Limits of <see cref="ExcelExportReader"/>, checked on the workbook's XML before ExcelDataReader reads it (a cell
-/// reference or a row number is otherwise trusted as an index). Bind with <c>ValidateDataAnnotations().ValidateOnStart()</c>.
+/// reference or a row number is otherwise trusted as an index). Bound from the section
+/// <c>Ingest:Readers:Excel</c> (<see cref="ReaderOptions"/>) and validated at start-up.
 /// The zip limits of <see cref="ZipBundleOptions"/> apply first.
 /// </summary>
 public sealed class ExcelExportReaderOptions

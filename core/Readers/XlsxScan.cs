@@ -26,6 +26,7 @@ internal sealed class XlsxSheetFacts
 internal static class XlsxScan
 {
     private const string WhatToDo = "Export the data again from CSPro as Excel (.xlsx), or upload a CSV export; a workbook edited by hand must stay within Excel's own limits.";
+    private static readonly HashSet<string> ErrorCodes = new(StringComparer.Ordinal) { "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!" };
     private static readonly XmlReaderSettings Settings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true, IgnoreProcessingInstructions = true, CloseInput = true };
 
     /// <summary>Checks the shared strings and every sheet the workbook lists; the facts are keyed by sheet name.</summary>
@@ -40,12 +41,11 @@ internal static class XlsxScan
             var errors = 0;
             foreach (var (sheet, path) in SheetParts(archive, fileName))
             {
-                if (archive.GetEntry(path) is { } entry)
-                {
-                    part = $"sheet '{sheet}'";
-                    facts[sheet] = CheckSheet(entry, sheet, fileName, limits, limits.MaxErrorCells - errors, sharedStrings);
-                    errors += facts[sheet].Errors.Count;
-                }
+                // A listed sheet whose part the scan cannot find would reach ExcelDataReader unchecked: refuse it.
+                var entry = archive.GetEntry(path) ?? throw new InputFileException(fileName, $"sheet '{sheet}' is listed in xl/workbook.xml but its part {path} is not in the workbook: the workbook is damaged.", WhatToDo);
+                part = $"sheet '{sheet}'";
+                facts[sheet] = CheckSheet(entry, sheet, fileName, limits, limits.MaxErrorCells - errors, sharedStrings);
+                errors += facts[sheet].Errors.Count;
             }
 
             return facts;
@@ -120,7 +120,7 @@ internal static class XlsxScan
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "si" && ++strings > limits.MaxSharedStrings)
             {
-                throw new InputFileException(fileName, $"the workbook has more than {limits.MaxSharedStrings.ToString(CultureInfo.InvariantCulture)} shared strings (ExcelExportReaderOptions.MaxSharedStrings).", WhatToDo);
+                throw new InputFileException(fileName, $"the workbook has more than {limits.MaxSharedStrings.ToString(CultureInfo.InvariantCulture)} shared strings (setting Ingest:Readers:Excel:MaxSharedStrings).", WhatToDo);
             }
 
             if (IsText(reader.NodeType))
@@ -128,13 +128,13 @@ internal static class XlsxScan
                 var length = TextLength(reader, buffer, limits.MaxCellChars);
                 if (length > limits.MaxCellChars)
                 {
-                    throw new InputFileException(fileName, $"shared string {strings.ToString(CultureInfo.InvariantCulture)} of the workbook is longer than {limits.MaxCellChars.ToString(CultureInfo.InvariantCulture)} characters (ExcelExportReaderOptions.MaxCellChars).", WhatToDo);
+                    throw new InputFileException(fileName, $"shared string {strings.ToString(CultureInfo.InvariantCulture)} of the workbook is longer than {limits.MaxCellChars.ToString(CultureInfo.InvariantCulture)} characters (setting Ingest:Readers:Excel:MaxCellChars).", WhatToDo);
                 }
 
                 chars += length;
                 if (chars > limits.MaxSharedStringChars)
                 {
-                    throw new InputFileException(fileName, $"the shared strings of the workbook hold more than {limits.MaxSharedStringChars.ToString(CultureInfo.InvariantCulture)} characters (ExcelExportReaderOptions.MaxSharedStringChars).", WhatToDo);
+                    throw new InputFileException(fileName, $"the shared strings of the workbook hold more than {limits.MaxSharedStringChars.ToString(CultureInfo.InvariantCulture)} characters (setting Ingest:Readers:Excel:MaxSharedStringChars).", WhatToDo);
                 }
             }
         }
@@ -170,7 +170,7 @@ internal static class XlsxScan
                 case XmlNodeType.Element when reader.LocalName == "c":
                     if (++cellsInRow > limits.MaxColumns)
                     {
-                        throw new InputFileException(fileName, $"row {row.ToString(CultureInfo.InvariantCulture)} of sheet '{sheet}' has more than {limits.MaxColumns.ToString(CultureInfo.InvariantCulture)} cells (ExcelExportReaderOptions.MaxColumns).", WhatToDo, row: row);
+                        throw new InputFileException(fileName, $"row {row.ToString(CultureInfo.InvariantCulture)} of sheet '{sheet}' has more than {limits.MaxColumns.ToString(CultureInfo.InvariantCulture)} cells (setting Ingest:Readers:Excel:MaxColumns).", WhatToDo, row: row);
                     }
 
                     (column, cell) = CellColumn(reader.GetAttribute("r"), column, row, sheet, fileName, limits);
@@ -207,16 +207,18 @@ internal static class XlsxScan
                     {
                         // Error codes are short (#DIV/0!, #N/A); keep 16 characters at most, then count the rest as any text.
                         var n = reader.CanReadValueChunk ? reader.ReadValueChunk(buffer, 0, 16) : 0;
-                        facts.Errors[(row, column)] = reader.CanReadValueChunk ? new string(buffer, 0, n) : reader.Value;
+                        var code = reader.CanReadValueChunk ? new string(buffer, 0, n) : reader.Value;
+                        // Only Excel's own codes are repeated in messages: a hand-edited error cell may hold any text.
+                        facts.Errors[(row, column)] = ErrorCodes.Contains(code.Trim()) ? code.Trim() : string.Empty;
                         if (facts.Errors.Count > errorsLeft)
                         {
-                            throw new InputFileException(fileName, $"the workbook has more than {limits.MaxErrorCells.ToString(CultureInfo.InvariantCulture)} error cells (#DIV/0!, #N/A, …; ExcelExportReaderOptions.MaxErrorCells), the last at cell {cell} of sheet '{sheet}'.", "CSPro writes no formulas: export the data again from CSPro as Excel (.xlsx), or upload a CSV export.", row: row, column: cell);
+                            throw new InputFileException(fileName, $"the workbook has more than {limits.MaxErrorCells.ToString(CultureInfo.InvariantCulture)} error cells (#DIV/0!, #N/A, …; setting Ingest:Readers:Excel:MaxErrorCells), the last at cell {cell} of sheet '{sheet}'.", "CSPro writes no formulas: export the data again from CSPro as Excel (.xlsx), or upload a CSV export.", row: row, column: cell);
                         }
                     }
 
                     if (TextLength(reader, buffer, limits.MaxCellChars) > limits.MaxCellChars)
                     {
-                        throw new InputFileException(fileName, $"cell {cell} of sheet '{sheet}' holds more than {limits.MaxCellChars.ToString(CultureInfo.InvariantCulture)} characters (ExcelExportReaderOptions.MaxCellChars).", WhatToDo, row: row, column: cell);
+                        throw new InputFileException(fileName, $"cell {cell} of sheet '{sheet}' holds more than {limits.MaxCellChars.ToString(CultureInfo.InvariantCulture)} characters (setting Ingest:Readers:Excel:MaxCellChars).", WhatToDo, row: row, column: cell);
                     }
 
                     break;
@@ -261,7 +263,7 @@ internal static class XlsxScan
 
         if (!long.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var row) || row < 1 || row > limits.MaxRows)
         {
-            throw new InputFileException(fileName, $"sheet '{sheet}' has a row numbered {Shorten(r)}, beyond row {limits.MaxRows.ToString(CultureInfo.InvariantCulture)} (ExcelExportReaderOptions.MaxRows) or not a row number.", WhatToDo, row: previous + 1);
+            throw new InputFileException(fileName, $"sheet '{sheet}' has a row numbered {Shorten(r)}, beyond row {limits.MaxRows.ToString(CultureInfo.InvariantCulture)} (setting Ingest:Readers:Excel:MaxRows) or not a row number.", WhatToDo, row: previous + 1);
         }
 
         return row;
@@ -279,7 +281,7 @@ internal static class XlsxScan
         var (column, cellRow) = Parse(r);
         if (column < 0 || column >= limits.MaxColumns || cellRow < 1 || cellRow > limits.MaxRows)
         {
-            throw new InputFileException(fileName, $"cell {Shorten(r)} of sheet '{sheet}' is beyond column {ExcelExportReader.ColumnLetter(limits.MaxColumns - 1)} or row {limits.MaxRows.ToString(CultureInfo.InvariantCulture)} (ExcelExportReaderOptions.MaxColumns, MaxRows), or not a cell reference.", WhatToDo, row: row, column: Shorten(r));
+            throw new InputFileException(fileName, $"cell {Shorten(r)} of sheet '{sheet}' is beyond column {ExcelExportReader.ColumnLetter(limits.MaxColumns - 1)} or row {limits.MaxRows.ToString(CultureInfo.InvariantCulture)} (settings Ingest:Readers:Excel:MaxColumns and MaxRows), or not a cell reference.", WhatToDo, row: row, column: Shorten(r));
         }
 
         return (column, r);
@@ -293,7 +295,7 @@ internal static class XlsxScan
             var (column, row) = Parse(corner);
             if (column < 0 || column >= limits.MaxColumns || row < 1 || row > limits.MaxRows)
             {
-                throw new InputFileException(fileName, $"sheet '{sheet}' declares its used range as {Shorten(reference!)}, beyond column {ExcelExportReader.ColumnLetter(limits.MaxColumns - 1)} or row {limits.MaxRows.ToString(CultureInfo.InvariantCulture)} (ExcelExportReaderOptions.MaxColumns, MaxRows).", WhatToDo);
+                throw new InputFileException(fileName, $"sheet '{sheet}' declares its used range as {Shorten(reference!)}, beyond column {ExcelExportReader.ColumnLetter(limits.MaxColumns - 1)} or row {limits.MaxRows.ToString(CultureInfo.InvariantCulture)} (settings Ingest:Readers:Excel:MaxColumns and MaxRows).", WhatToDo);
             }
 
             range = (Math.Max(range.Rows, row), Math.Max(range.Columns, column + 1));
@@ -307,7 +309,7 @@ internal static class XlsxScan
         var (rows, columns) = facts.Range;
         if (rows * columns > limits.MaxSheetCells)
         {
-            throw new InputFileException(fileName, $"sheet '{sheet}' spans {rows.ToString(CultureInfo.InvariantCulture)} rows and {columns.ToString(CultureInfo.InvariantCulture)} columns (to cell {ExcelExportReader.ColumnLetter(columns - 1)}{rows.ToString(CultureInfo.InvariantCulture)}), more than {limits.MaxSheetCells.ToString(CultureInfo.InvariantCulture)} cells (ExcelExportReaderOptions.MaxSheetCells); every row up to the last would be read.", WhatToDo, row: rows);
+            throw new InputFileException(fileName, $"sheet '{sheet}' spans {rows.ToString(CultureInfo.InvariantCulture)} rows and {columns.ToString(CultureInfo.InvariantCulture)} columns (to cell {ExcelExportReader.ColumnLetter(columns - 1)}{rows.ToString(CultureInfo.InvariantCulture)}), more than {limits.MaxSheetCells.ToString(CultureInfo.InvariantCulture)} cells (setting Ingest:Readers:Excel:MaxSheetCells); every row up to the last would be read.", WhatToDo, row: rows);
         }
     }
 

@@ -4,8 +4,8 @@ namespace Pipeline.Core.Readers;
 
 /// <summary>
 /// Limits for zip containers: a zip bundle (<see cref="ZipBundle"/>) and an Excel workbook (<see cref="ExcelExportReader"/>,
-/// which is a zip too). They protect the pipeline from zip bombs and hostile entry names. Bind with
-/// <c>ValidateDataAnnotations().ValidateOnStart()</c>.
+/// which is a zip too). They protect the pipeline from zip bombs and hostile entry names. Bound from the section
+/// <c>Ingest:Readers:Zip</c> (<see cref="ReaderOptions"/>) and validated at start-up.
 /// </summary>
 public sealed class ZipBundleOptions
 {

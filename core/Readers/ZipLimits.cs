@@ -43,9 +43,6 @@ internal static class ZipLimits
         }
     }
 
-    /// <summary>Entry count, names, sizes and ratios, all from the central directory (nothing is decompressed).</summary>
-    public static void Check(ZipArchive archive, string fileName, ZipBundleOptions options) => Check(archive, fileName, options, long.MaxValue);
-
     /// <summary>
     /// Entry count, names, sizes and ratios, all from the central directory (nothing is decompressed). A compressed size
     /// is never taken as more than <paramref name="archiveBytes"/>: entries that claim, or share, more compressed bytes

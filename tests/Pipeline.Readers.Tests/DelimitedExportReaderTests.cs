@@ -51,7 +51,7 @@ public class DelimitedExportReaderTests
         var error = await Fixture.FileErrorAsync(() => ReadAsync(content, options: new DelimitedExportReaderOptions { MaxRecordLength = 4096 }));
 
         Assert.Equal(3, error.Row);
-        Assert.Contains("the record at row 3 is longer than the limit of 4096 characters (DelimitedExportReaderOptions.MaxRecordLength)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the record at row 3 is longer than the limit of 4096 characters (setting Ingest:Readers:Delimited:MaxRecordLength)", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("MaxBufferSize", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("xxxx", error.Message, StringComparison.Ordinal);
     }

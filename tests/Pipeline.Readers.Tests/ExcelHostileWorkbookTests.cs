@@ -49,7 +49,7 @@ public class ExcelHostileWorkbookTests
 
         var error = await Fixture.FileErrorAsync(() => ReadAsync(workbook));
 
-        Assert.Contains("sheet 'PERSON_REC' has a row numbered 2000000000, beyond row 1048576 (ExcelExportReaderOptions.MaxRows)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sheet 'PERSON_REC' has a row numbered 2000000000, beyond row 1048576 (setting Ingest:Readers:Excel:MaxRows)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class ExcelHostileWorkbookTests
 
         var error = await Fixture.FileErrorAsync(() => ReadAsync(workbook, new ExcelExportReaderOptions { MaxColumns = 26 }));
 
-        Assert.Contains("row 2 of sheet 'PERSON_REC' has more than 26 cells (ExcelExportReaderOptions.MaxColumns)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("row 2 of sheet 'PERSON_REC' has more than 26 cells (setting Ingest:Readers:Excel:MaxColumns)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class ExcelHostileWorkbookTests
 
         var error = await Fixture.FileErrorAsync(() => ReadAsync(workbook));
 
-        Assert.Contains("cell B2 of sheet 'PERSON_REC' holds more than 32767 characters (ExcelExportReaderOptions.MaxCellChars)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cell B2 of sheet 'PERSON_REC' holds more than 32767 characters (setting Ingest:Readers:Excel:MaxCellChars)", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("NNNN", error.Message, StringComparison.Ordinal);
     }
 
@@ -97,7 +97,7 @@ public class ExcelHostileWorkbookTests
 
         var error = await Fixture.FileErrorAsync(() => ReadAsync(workbook, new ExcelExportReaderOptions { MaxSharedStrings = 10 }));
 
-        Assert.Contains("the workbook has more than 10 shared strings (ExcelExportReaderOptions.MaxSharedStrings)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the workbook has more than 10 shared strings (setting Ingest:Readers:Excel:MaxSharedStrings)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public class ExcelHostileWorkbookTests
 
         var error = await Fixture.FileErrorAsync(() => ReadAsync(Person(string.Empty, sharedStrings: strings), new ExcelExportReaderOptions { MaxSharedStringChars = 5000 }));
 
-        Assert.Contains("the shared strings of the workbook hold more than 5000 characters (ExcelExportReaderOptions.MaxSharedStringChars)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the shared strings of the workbook hold more than 5000 characters (setting Ingest:Readers:Excel:MaxSharedStringChars)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,6 +139,33 @@ public class ExcelHostileWorkbookTests
         Assert.Null(rows[1].StructuralProblem);
         Assert.Equal("cell C4 of sheet 'PERSON_REC' holds the error #N/A (a formula that failed), not a value; cell D4 of sheet 'PERSON_REC' holds the error #VALUE! (a formula that failed), not a value", rows[2].StructuralProblem);
         Assert.Contains(Fixture.Validate(rows), i => i.Row == 2);
+    }
+
+    [Fact]
+    public async Task Read_ErrorCellHoldingText_IsAProblemThatDoesNotQuoteTheText()
+    {
+        // A hand-edited error cell may hold anything, a name included: only Excel's own codes are repeated.
+        var workbook = Person("""<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>1</v></c><c r="C2"><v>1</v></c><c r="D2" t="e"><v>Juana Quispe</v></c></row>""");
+
+        var rows = await ReadAsync(workbook);
+
+        Assert.Equal("cell D2 of sheet 'PERSON_REC' holds an error value (a formula that failed), not a value", Assert.Single(rows).StructuralProblem);
+    }
+
+    [Fact]
+    public async Task Read_SheetListedWithoutItsPart_IsRejectedNamingTheSheet()
+    {
+        var complete = Person("""<row r="2"><c r="A2"><v>1</v></c></row>""");
+        using var buffer = new MemoryStream();
+        buffer.Write(complete);
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            zip.GetEntry("xl/worksheets/sheet1.xml")!.Delete();
+        }
+
+        var error = await Fixture.FileErrorAsync(() => ReadAsync(buffer.ToArray()));
+
+        Assert.Contains("sheet 'PERSON_REC' is listed in xl/workbook.xml but its part xl/worksheets/sheet1.xml is not in the workbook", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -193,7 +220,7 @@ public class ExcelHostileWorkbookTests
 
         var error = await Fixture.FileErrorAsync(() => ReadAsync(workbook));
 
-        Assert.Contains("sheet 'PERSON_REC' spans 1048576 rows and 16384 columns (to cell XFD1048576), more than 250000000 cells (ExcelExportReaderOptions.MaxSheetCells)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sheet 'PERSON_REC' spans 1048576 rows and 16384 columns (to cell XFD1048576), more than 250000000 cells (setting Ingest:Readers:Excel:MaxSheetCells)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -178,7 +178,7 @@ public class HostileCsdbTests
         var error = await ErrorAsync(path, new CsproDbReaderOptions { MaxRowsPerCase = 20 }, rows);
 
         Assert.Empty(rows);
-        Assert.StartsWith("case 1 in file order has more than 20 rows (records or lines), the limit per case (MaxRowsPerCase).", error.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("case 1 in file order has more than 20 rows (records or lines), the limit per case (setting Ingest:Readers:CsproDb:MaxRowsPerCase).", error.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public class HostileCsdbTests
 
         var error = await ErrorAsync(path, new CsproDbReaderOptions { MaxCaseBytes = 1 << 20, MaxDictionaryBytes = 1 << 20 });
 
-        Assert.StartsWith("case 1 in file order holds a value of more than 1048576 bytes, more than a whole case may hold (MaxCaseBytes).", error.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("case 1 in file order holds a value of more than 1048576 bytes, more than a whole case may hold (setting Ingest:Readers:CsproDb:MaxCaseBytes).", error.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public class HostileCsdbTests
 
         var error = await ErrorAsync(path, new CsproDbReaderOptions { MaxCaseBytes = 1 << 20 });
 
-        Assert.StartsWith("case 1 in file order holds more than 1048576 bytes, the limit per case (MaxCaseBytes).", error.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("case 1 in file order holds more than 1048576 bytes, the limit per case (setting Ingest:Readers:CsproDb:MaxCaseBytes).", error.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -229,6 +229,6 @@ public class HostileCsdbTests
             await Fixture.ReadAllAsync(reader);
         });
 
-        Assert.StartsWith("case 1 in file order holds more than 100000 bytes, the limit per case (MaxCaseBytes).", error.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("case 1 in file order holds more than 100000 bytes, the limit per case (setting Ingest:Readers:CsproDb:MaxCaseBytes).", error.Problem, StringComparison.Ordinal);
     }
 }

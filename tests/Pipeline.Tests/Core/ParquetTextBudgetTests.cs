@@ -15,10 +15,10 @@ public sealed class ParquetTextBudgetTests
     {
         var options = new ParquetTableOptions { RowGroupRows = 100_000, MaxBufferedTextBytes = 64 * 1024 };
         await using var writer = await ParquetTableWriter.CreateAsync([new TableColumn("n", ColumnKind.Integer), new TableColumn("message", ColumnKind.Text)], null, options);
-        var message = new string('m', 200); // 426 estimated bytes: 64 KiB hold 153 of them
         for (var i = 0; i < 1_000; i++)
         {
-            await writer.AppendAsync(new[] { CellValue.OfInteger(i), CellValue.OfText(message) });
+            // A new 200-character string each row, as issue messages are: 426 estimated bytes, 64 KiB hold 153 of them.
+            await writer.AppendAsync(new[] { CellValue.OfInteger(i), CellValue.OfText(new string('m', 200)) });
         }
 
         var parts = await writer.CompleteAsync();
@@ -26,6 +26,23 @@ public sealed class ParquetTextBudgetTests
 
         Assert.Equal(7, reader.RowGroupCount); // ceil(1,000 / 154): the budget is reached at the 154th row
         Assert.Equal(1_000, Enumerable.Range(0, reader.RowGroupCount).Sum(g => reader.OpenRowGroupReader(g).RowCount));
+    }
+
+    [Fact]
+    public async Task Append_TheSameStringRowAfterRow_CountsOnce()
+    {
+        // An upload id or a rule id repeated on every row is one string in memory, not one per row.
+        var options = new ParquetTableOptions { RowGroupRows = 100_000, MaxBufferedTextBytes = 64 * 1024 };
+        await using var writer = await ParquetTableWriter.CreateAsync([new TableColumn("upload_id", ColumnKind.Text)], null, options);
+        var uploadId = new string('u', 200);
+        for (var i = 0; i < 1_000; i++)
+        {
+            await writer.AppendAsync(new[] { CellValue.OfText(uploadId) });
+        }
+
+        await using var reader = await ParquetReader.CreateAsync((await writer.CompleteAsync()).Single());
+
+        Assert.Equal(1, reader.RowGroupCount);
     }
 
     [Fact]
