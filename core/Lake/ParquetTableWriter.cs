@@ -229,8 +229,8 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
         /// <summary>
         /// Estimated heap bytes of the texts held (two bytes a character plus the string's own 26): what the cell count
-        /// does not see, as a text may be a 200-character message. A cell holding the very string of the cell above is
-        /// not counted again.
+        /// does not see, as a text may be a 200-character message. A string held by many cells (an upload id) is counted
+        /// each time: an overestimate that only makes row groups smaller.
         /// </summary>
         public long TextBytes { get; private set; }
 
@@ -258,13 +258,8 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                         _reals[c][at] = cell.Real;
                         break;
                     default:
-                        // The same string as the row before (an upload id, a record name, a rule id) costs nothing more.
-                        if (at == 0 || !ReferenceEquals(_texts[c][at - 1], cell.Text))
-                        {
-                            TextBytes += 26 + (2L * cell.Text!.Length);
-                        }
-
                         _texts[c][at] = cell.Text!;
+                        TextBytes += 26 + (2L * cell.Text!.Length);
                         break;
                 }
             }
@@ -425,13 +420,16 @@ public sealed class ParquetTableOptions
 
     /// <summary>
     /// Most bytes of text (estimated: two a character plus 26 a string) a table buffers before it writes a row group,
-    /// whatever <see cref="MaxBufferedCells"/> allows. Default 8 MiB. Cells are 12 bytes each in the buffers, but a text
+    /// whatever <see cref="MaxBufferedCells"/> allows. Default 4 MiB. Cells are 12 bytes each in the buffers, but a text
     /// cell also holds its string: without this bound a table of long texts (the issues and quarantine tables, whose
     /// messages run to 200 characters) buffered 1,000,000 cells of strings, and an upload of 2 million rejected lines
-    /// peaked at 440 MB (docs/hostile-input.md). A table of long texts then gets smaller row groups. At least 64 KiB.
+    /// peaked at 440 MB and took 35 s. Buffered strings outlive the young generation and are collected late and
+    /// expensively, so the bound also saves time: on that upload 8 MiB gave 242 MB and 20 s, 4 MiB 209 MB and 16 s, 2 MiB
+    /// 177 MB and 15 s (docs/hostile-input.md). A table of long texts gets smaller row groups; one of numbers is not
+    /// affected. At least 64 KiB.
     /// </summary>
     [Range(64L * 1024, long.MaxValue)]
-    public long MaxBufferedTextBytes { get; set; } = 8L << 20;
+    public long MaxBufferedTextBytes { get; set; } = 4L << 20;
 
     /// <summary>The rows per row group for a table of <paramref name="columns"/> columns: at least 1,000 (or <see cref="RowGroupRows"/> if less).</summary>
     public int RowsPerGroup(int columns) => Math.Min(RowGroupRows, Math.Max(Math.Min(1_000, RowGroupRows), MaxBufferedCells / Math.Max(columns, 1)));

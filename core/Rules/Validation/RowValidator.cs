@@ -33,6 +33,10 @@ public sealed class RowValidator
     private readonly NumericCodes?[] _codes;
     private readonly int[] _caseIdColumns;
     private readonly int[] _idColumns;
+
+    // "ID item X is blank" per column, made once: a file of malformed lines has millions of them, and one string per
+    // column also keeps the issues table's text buffer small (ParquetTableOptions.MaxBufferedTextBytes).
+    private readonly string?[] _missingIdMessages;
     private readonly bool _caseIsNode;
     private char[] _keyBuffer = new char[64];
 
@@ -61,6 +65,7 @@ public sealed class RowValidator
         _codes = layout.Columns.Select(c => c.Item.DataType == ItemDataType.Numeric && c.Item.PrimaryValueSet is { } set ? new NumericCodes(set) : null).ToArray();
         _caseIdColumns = [.. layout.CaseIdColumns];
         _idColumns = [.. layout.IdColumns];
+        _missingIdMessages = new string?[layout.Columns.Count];
         _caseIsNode = _caseIdColumns.SequenceEqual(_idColumns);
         _cases = _caseIsNode ? cases : null;
     }
@@ -213,7 +218,7 @@ public sealed class RowValidator
         {
             if (column.IsId)
             {
-                issues.Add(Issue(row, column, string.Empty, Rules.MissingId, IssueSeverity.Error, $"ID item {column.Name} is blank; every case needs its full ID."));
+                issues.Add(Issue(row, column, string.Empty, Rules.MissingId, IssueSeverity.Error, _missingIdMessages[c] ??= $"ID item {column.Name} is blank; every case needs its full ID."));
             }
 
             return CellValue.Null; // blank = CSPro "not applicable"

@@ -29,23 +29,6 @@ public sealed class ParquetTextBudgetTests
     }
 
     [Fact]
-    public async Task Append_TheSameStringRowAfterRow_CountsOnce()
-    {
-        // An upload id or a rule id repeated on every row is one string in memory, not one per row.
-        var options = new ParquetTableOptions { RowGroupRows = 100_000, MaxBufferedTextBytes = 64 * 1024 };
-        await using var writer = await ParquetTableWriter.CreateAsync([new TableColumn("upload_id", ColumnKind.Text)], null, options);
-        var uploadId = new string('u', 200);
-        for (var i = 0; i < 1_000; i++)
-        {
-            await writer.AppendAsync(new[] { CellValue.OfText(uploadId) });
-        }
-
-        await using var reader = await ParquetReader.CreateAsync((await writer.CompleteAsync()).Single());
-
-        Assert.Equal(1, reader.RowGroupCount);
-    }
-
-    [Fact]
     public async Task Append_NumbersOnly_AreHeldToTheCellBudgetAlone()
     {
         var options = new ParquetTableOptions { RowGroupRows = 100_000, MaxBufferedTextBytes = 64 * 1024 };
