@@ -116,7 +116,18 @@ public sealed class AzureBlobLakeStore(BlobServiceClient service, LakeOptions op
     {
         for (var poll = 0; poll < 600; poll++)
         {
-            var properties = (await target.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            BlobProperties properties;
+            try
+            {
+                properties = (await target.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // The other writer's copy is not visible yet, or it was aborted and the blob removed: look again, then give up.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (properties.BlobCopyStatus is null or CopyStatus.Success)
             {
                 return;
