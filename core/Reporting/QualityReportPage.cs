@@ -156,6 +156,8 @@ public static class QualityReportPage
         Rules.MissingId => "a blank ID item",
         Rules.DuplicateCase => "the same case (or unit) twice for a single record",
         Rules.FieldCount => "a row with the wrong number of fields, or an unknown record type",
+        Rules.OrphanRecord => "rows of a case whose required case record (the level-1 record with the case ID) is missing",
+        Rules.MissingRecord => "a case without a record the dictionary requires",
         _ => string.Empty,
     };
 }
