@@ -20,6 +20,12 @@ internal sealed class FindingsComputation
     private readonly Dictionary<string, IndicatorPlan[]> _plans = new(StringComparer.OrdinalIgnoreCase);
     private long _outsideDesign;
 
+    // Up to five stratum-item code combinations that matched no row of strata.csv, for the message.
+    private readonly SortedSet<string> _outsideCodes = new(StringComparer.Ordinal);
+
+    // Strata estimated without fpc (design.invalidDesign: estimate-without-fpc and n_h > N_h), by index.
+    private bool[] _withoutFpc = [];
+
     // The record whose rows are the cases (one per case): it counts the cases in the design even when no indicator
     // reads it, or when the pack has no indicator yet. Null when the stratum items are not on it.
     private readonly string? _caseRecord;
@@ -63,9 +69,62 @@ internal sealed class FindingsComputation
             var sizes = CaseSizes() ?? new long[_strata.Count];
             var uncovered = _strata.Where((s, h) => s.Universe > 0 && sizes[h] == 0).Select(s => $"{s.Id} (N={s.Universe})").ToList();
             var note = uncovered.Count == 0 ? "Every stratum has sample." : $"Strata with no sample: {string.Join(", ", uncovered)}; estimates cover the sampled strata only.";
-            return _outsideDesign == 0 ? note : $"{note} {_outsideDesign} cases matched no stratum and were left out.";
+            note = _outsideDesign == 0 ? note : $"{note} {_outsideDesign} cases matched no stratum and were left out.";
+            return _invalidNote.Count == 0
+                ? note
+                : $"{note} The data contradict the design ({string.Join("; ", _invalidNote)}); as the pack says (design.invalidDesign: estimate-without-fpc), strata with n_h > N_h are estimated without finite population correction and strata without universe weigh nothing.";
         }
     }
+
+    /// <summary>
+    /// Where the data read contradict the design (call after the last <see cref="Add"/>): a stratum with more sampled
+    /// cases than its universe, a sampled stratum without universe, cases outside every stratum. Each problem names the
+    /// stratum (or the codes) and the numbers. Empty when the design holds.
+    /// </summary>
+    public IReadOnlyList<string> DesignProblems()
+    {
+        var problems = new List<string>();
+        var sizes = CaseSizes() ?? new long[_strata.Count];
+        var file = _pack.Manifest.Design.Strata;
+        for (var h = 0; h < _strata.Count; h++)
+        {
+            var (stratum, n) = (_strata[h], sizes[h]);
+            if (n == 0)
+            {
+                continue;
+            }
+
+            if (stratum.Universe <= 0)
+            {
+                problems.Add(FormattableString.Invariant($"stratum {stratum.Id} has {n} sampled cases but its universe N_h in {file} is {stratum.Universe}: give the stratum's population size"));
+            }
+            else if (n > stratum.Universe)
+            {
+                problems.Add(FormattableString.Invariant($"stratum {stratum.Id} has n_h = {n} sampled cases, more than its universe N_h = {stratum.Universe} in {file}, so its finite population correction 1 - n_h/N_h would be negative"));
+            }
+        }
+
+        if (_outsideDesign > 0)
+        {
+            problems.Add(FormattableString.Invariant($"{_outsideDesign} rows have stratum codes that match no row of {file} ({string.Join("; ", _outsideCodes)}{(_outsideCodes.Count == 5 ? "; ..." : string.Empty)})"));
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// Goes on despite <see cref="DesignProblems"/> (the pack's <c>design.invalidDesign: estimate-without-fpc</c>): strata
+    /// whose n_h exceeds N_h are estimated without fpc; strata without universe weigh nothing; rows outside the design
+    /// stay out. The coverage note then lists them.
+    /// </summary>
+    public void EstimateWithoutFpcWhereInvalid()
+    {
+        var sizes = CaseSizes() ?? new long[_strata.Count];
+        _withoutFpc = _strata.Select((s, h) => s.Universe > 0 && sizes[h] > s.Universe).ToArray();
+        _invalidNote = DesignProblems();
+    }
+
+    private IReadOnlyList<string> _invalidNote = [];
 
     /// <summary>The curated columns <see cref="Add"/> expects, in order, for one record.</summary>
     public IReadOnlyList<string> ItemsNeeded(string record) => Items(record);
@@ -78,6 +137,11 @@ internal sealed class FindingsComputation
         if (h < 0)
         {
             _outsideDesign++;
+            if (_outsideCodes.Count < 5)
+            {
+                _outsideCodes.Add(string.Join(", ", _pack.Manifest.Design.StratumItems.Select(item => $"{item}={values.Code(items.IndexOf(item))?.ToString(CultureInfo.InvariantCulture) ?? "blank"}")));
+            }
+
             return;
         }
 
@@ -179,7 +243,7 @@ internal sealed class FindingsComputation
             foreach (var (breakdown, code, key, label) in CellsOf(indicator))
             {
                 var cell = _cells[(indicator.Id, breakdown, code)];
-                var sums = _strata.Select((s, h) => cell.Sums(s, h, sizes[h])).ToList();
+                var sums = _strata.Select((s, h) => cell.Sums(s, h, sizes[h], _withoutFpc.Length > h && _withoutFpc[h])).ToList();
                 var estimate = StratifiedRatio.Estimate(sums, indicator.Kind, _confidence);
                 var flags = new List<string>(estimate.Flags);
                 if (estimate.UnweightedDenominator < _pack.Manifest.Design.SmallCellThreshold)
@@ -294,7 +358,7 @@ internal sealed class FindingsComputation
             _count[h]++;
         }
 
-        public StratumSums Sums(Stratum stratum, int h, long sampleSize) =>
-            new(stratum.Id, stratum.Universe, sampleSize, _sy[h], _sx[h], _syy[h], _sxy[h], _sxx[h], _count[h]);
+        public StratumSums Sums(Stratum stratum, int h, long sampleSize, bool withoutFpc) =>
+            new(stratum.Id, stratum.Universe, sampleSize, _sy[h], _sx[h], _syy[h], _sxy[h], _sxx[h], _count[h], withoutFpc);
     }
 }

@@ -95,6 +95,16 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IFindingsPu
                 }
             }
 
+            if (computation.DesignProblems() is { Count: > 0 } problems)
+            {
+                if (pack.Manifest.Design.InvalidDesign == DesignManifest.InvalidDesignFail)
+                {
+                    throw new SurveyPackException($"The findings of survey '{pack.Id}' cannot be estimated: the data contradict its design: {string.Join("; ", problems)}. Correct the universes in {pack.Manifest.Design.Strata} (or the stratum codes of those cases), or set design.invalidDesign: {DesignManifest.InvalidDesignWithoutFpc} in pack.yaml to estimate such strata without finite population correction.");
+                }
+
+                computation.EstimateWithoutFpcWhereInvalid();
+            }
+
             var rows = computation.Results();
             var run = new FindingsRunRecord
             {

@@ -9,7 +9,9 @@ namespace Pipeline.Core.Findings;
 /// (y and x are 0 outside the domain). <see cref="SampleSize"/> n_h counts every sampled case of the stratum, in the
 /// domain or not: domain estimation is done on the full design. <see cref="DomainCases"/> counts the respondents (x = 1).
 /// </summary>
-public sealed record StratumSums(string Stratum, long Universe, long SampleSize, double Sy, double Sx, double Syy, double Sxy, double Sxx, long DomainCases);
+/// <para><see cref="WithoutFpc"/>: the stratum's variance is estimated without the finite population correction (the pack
+/// chose <c>design.invalidDesign: estimate-without-fpc</c> and this stratum's n_h exceeds N_h).</para>
+public sealed record StratumSums(string Stratum, long Universe, long SampleSize, double Sy, double Sx, double Syy, double Sxy, double Sxx, long DomainCases, bool WithoutFpc = false);
 
 /// <summary>
 /// A design-based estimate with its uncertainty: a proportion or a mean (a ratio Ŷ/X̂), or a total (Ŷ).
@@ -103,7 +105,7 @@ public static class StratifiedRatio
 
             var sumU = w * (s.Sy - (centre * s.Sx));
             var sumU2 = w * w * (s.Syy - (2 * centre * s.Sxy) + (centre * centre * s.Sxx));
-            var fpc = 1 - (nh / s.Universe);
+            var fpc = s.WithoutFpc ? 1 : 1 - (nh / s.Universe);
             varianceOfSum += fpc * nh / (nh - 1) * (sumU2 - (sumU * sumU / nh));
         }
 

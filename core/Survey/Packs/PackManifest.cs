@@ -38,6 +38,20 @@ public sealed class DesignManifest
 
     /// <summary>Cells with fewer respondents than this are flagged <c>small-cell</c>. Default 30.</summary>
     public int SmallCellThreshold { get; init; } = 30;
+
+    /// <summary>
+    /// What a findings run does when the data contradict the design: a stratum with more sampled cases than its universe
+    /// (n_h &gt; N_h), a sampled stratum whose universe is missing or zero, or cases whose stratum codes match no row of
+    /// strata.csv. <see cref="InvalidDesignFail"/> (default): the run fails naming the stratum and both numbers, as R's
+    /// survey package refuses "FPC implies &gt;100% sampling". <see cref="InvalidDesignWithoutFpc"/>: the run goes on,
+    /// such a stratum is estimated without the finite population correction (a stratum without universe and cases
+    /// outside the design are left out), and the coverage note says so.
+    /// </summary>
+    public string InvalidDesign { get; init; } = InvalidDesignFail;
+
+    public const string InvalidDesignFail = "fail";
+
+    public const string InvalidDesignWithoutFpc = "estimate-without-fpc";
 }
 
 public sealed class PersonalDataManifest

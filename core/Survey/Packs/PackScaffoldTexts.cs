@@ -40,13 +40,19 @@ internal static class PackScaffoldTexts
               # strata: CSV with one row per stratum: stratum_id, label, one column per stratum item (its code), universe
               # (N_h, the number of units in the stratum's population) and planned_sample (n_h). A case's weight is
               # universe / planned_sample. Required. pack init wrote 1 and 1 (weight 1) as placeholders:
-              # FILL IN universe and planned_sample from your sample design before you publish findings.
+              # FILL IN universe and planned_sample from your sample design before you publish findings: a findings run
+              # refuses a stratum with more sampled cases than its universe (see invalidDesign below).
               strata: design/strata.csv
               # stratumItems: the items whose codes together select a case's stratum. Default: [] (one stratum).
               # Example: [ALLIANCE, REGION]
             {stratum}
               # smallCellThreshold: cells with fewer respondents are flagged "small-cell" in the findings. Default: 30.
               smallCellThreshold: 30
+              # invalidDesign: when the data contradict strata.csv (a stratum with more cases than its universe, a sampled
+              # stratum without universe, cases matching no stratum): fail (the findings run stops and names the stratum
+              # and both numbers) or estimate-without-fpc (go on without finite population correction there, and say so
+              # in the coverage note). Default: fail.
+              invalidDesign: fail
 
             personalData:
               # drop: items removed before anything reaches the curated lake, the findings or the reports (names, phone

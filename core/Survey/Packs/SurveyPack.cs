@@ -147,6 +147,11 @@ public sealed class SurveyPack
             CheckManifestItems(manifest, dictionary, manifestPath, lines, problems);
         }
 
+        if (manifest.Design.InvalidDesign is not (DesignManifest.InvalidDesignFail or DesignManifest.InvalidDesignWithoutFpc))
+        {
+            problems.Add($"{Where(manifestPath, lines.Position(["design", "invalidDesign"]))}: 'design.invalidDesign' is '{manifest.Design.InvalidDesign}'; use '{DesignManifest.InvalidDesignFail}' (the default: a findings run over data that contradict strata.csv fails) or '{DesignManifest.InvalidDesignWithoutFpc}'.");
+        }
+
         IReadOnlyList<Stratum> strata = [];
         if (Resolve(folder, manifest.Design.Strata, manifestPath, lines, ["design", "strata"], problems) is { } strataPath)
         {
@@ -324,6 +329,7 @@ public sealed class SurveyPack
             Strata = m.Design?.Strata ?? string.Empty,
             StratumItems = NoNulls(m.Design?.StratumItems),
             SmallCellThreshold = m.Design?.SmallCellThreshold ?? new DesignManifest().SmallCellThreshold,
+            InvalidDesign = m.Design?.InvalidDesign ?? DesignManifest.InvalidDesignFail,
         },
         PersonalData = new PersonalDataManifest { Drop = NoNulls(m.PersonalData?.Drop), Pseudonymise = NoNulls(m.PersonalData?.Pseudonymise) },
         Quality = m.Quality is { } q

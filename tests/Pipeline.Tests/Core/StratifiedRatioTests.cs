@@ -76,6 +76,21 @@ public sealed class StratifiedRatioTests
     }
 
     [Fact]
+    public void Estimate_StratumWithoutFpc_UsesTheWithReplacementVariance()
+    {
+        // n = 5 > N = 4 (design.invalidDesign: estimate-without-fpc): w = 4/5, answers yes, yes, no, no, no.
+        // Ŷ = 1.6, X̂ = 4, R̂ = 0.4. u = w(y − R̂) = 0.8·(0.6, 0.6, −0.4, −0.4, −0.4), Σu = 0, Σu² = 0.768.
+        // V(Ŷ − R̂X̂) = 1 · 5/4 · 0.768 = 0.96 (no 1 − n/N factor); V(R̂) = 0.96 / 16 = 0.06, which is p(1 − p)/(n − 1),
+        // the textbook with-replacement variance of a proportion. With fpc it would be 1 − 5/4 < 0: negative.
+        var sums = new StratumSums("over", Universe: 4, SampleSize: 5, Sy: 2, Sx: 5, Syy: 2, Sxy: 2, Sxx: 5, DomainCases: 5, WithoutFpc: true);
+
+        var estimate = StratifiedRatio.Estimate([sums]);
+
+        Assert.Equal(0.4, estimate.Estimate, 1e-15);
+        Assert.Equal(Math.Sqrt(0.06), estimate.StandardError, 1e-15);
+    }
+
+    [Fact]
     public void DesignEffect_HandComputedTwoStrata_MatchesExactFraction()
     {
         // Kish's deff as R survey's svymean(deff = TRUE) computes it: V / V_srswor, V_srswor = (1 − n/X̂) s²/n with n = 6
