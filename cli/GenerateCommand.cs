@@ -9,7 +9,7 @@ namespace Pipeline.Cli;
 /// <summary>The <c>generate</c> command: synthetic exports from a pack's generator.yaml, with time and peak memory.</summary>
 internal static class GenerateCommand
 {
-    public static async Task<int> RunAsync(DirectoryInfo? packsFolder, string survey, long cases, int seed, string formats, string faults, DirectoryInfo output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(DirectoryInfo? packsFolder, string survey, long cases, int seed, string formats, string faults, DirectoryInfo output, bool scaleUniverses, CancellationToken cancellationToken)
     {
         try
         {
@@ -18,7 +18,7 @@ internal static class GenerateCommand
             var pack = catalog.Find(survey) ?? throw new SurveyPackException(catalog.FindBroken(survey) is { } broken
                 ? $"Survey pack '{survey}' is broken: {broken.Summary} Run 'pack check {broken.Folder}' and fix it."
                 : $"No survey pack '{survey}'; known: {string.Join(", ", catalog.Packs.Select(p => p.Id))}.");
-            var options = new GeneratorOptions { Cases = cases, Seed = seed, Formats = ParseFormats(formats), Faults = faults, OutputFolder = output.FullName };
+            var options = new GeneratorOptions { Cases = cases, Seed = seed, Formats = ParseFormats(formats), Faults = faults, OutputFolder = output.FullName, ScaleUniverses = scaleUniverses };
             var clock = Stopwatch.StartNew();
             var result = await new ExportGenerator().GenerateAsync(pack, options, cancellationToken);
             clock.Stop();
@@ -27,6 +27,11 @@ internal static class GenerateCommand
             foreach (var file in result.Files)
             {
                 Console.WriteLine($"  {file.Path} ({file.Format}, {file.Rows:N0} rows, {file.Bytes:N0} bytes)");
+            }
+
+            if (result.ScaledPackFolder.Length > 0)
+            {
+                Console.WriteLine($"Universes scaled x{result.UniverseFactor} so the sample fits the design: the pack with those universes is in {result.ScaledPackFolder}; ingest and estimate with --packs {Path.GetDirectoryName(result.ScaledPackFolder)}");
             }
 
             if (result.FaultsByKind.Count > 0)

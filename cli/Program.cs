@@ -33,9 +33,10 @@ var seed = new Option<int>("--seed") { Description = "Random seed (same seed, sa
 var formats = new Option<string>("--formats") { Description = "Comma-separated: dat, csv, csdb, xlsx, or all.", DefaultValueFactory = _ => "all" };
 var faults = new Option<string>("--faults") { Description = "Faults to inject: 'all', or kind=rate,... (see docs/generator.md). Default none.", DefaultValueFactory = _ => string.Empty };
 var outFolder = new Option<DirectoryInfo>("--out") { Description = "Output folder.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "generated")) };
-var generate = new Command("generate", "Write synthetic CSPro exports of a survey pack (any size, faults on request), streaming.") { generateSurvey, cases, seed, formats, faults, outFolder, packs };
+var scaleUniverses = new Option<bool>("--scale-universes") { Description = "When the cases outgrow the universes of strata.csv, multiply them and write a copy of the pack with them to <out>/pack (else such a run is refused)." };
+var generate = new Command("generate", "Write synthetic CSPro exports of a survey pack (any size, faults on request), streaming.") { generateSurvey, cases, seed, formats, faults, outFolder, scaleUniverses, packs };
 generate.SetAction((parse, ct) => GenerateCommand.RunAsync(
-    parse.GetValue(packs), parse.GetValue(generateSurvey)!, parse.GetValue(cases), parse.GetValue(seed), parse.GetValue(formats)!, parse.GetValue(faults)!, parse.GetValue(outFolder)!, ct));
+    parse.GetValue(packs), parse.GetValue(generateSurvey)!, parse.GetValue(cases), parse.GetValue(seed), parse.GetValue(formats)!, parse.GetValue(faults)!, parse.GetValue(outFolder)!, parse.GetValue(scaleUniverses), ct));
 
 var dictionaryFile = new Option<FileInfo>("--dictionary") { Description = "The survey's CSPro dictionary (.dcf, text or JSON).", Required = true };
 var packOut = new Option<DirectoryInfo?>("--out") { Description = "The new pack's folder. Default: survey-packs/<id>, the id made from the dictionary's name." };

@@ -55,9 +55,22 @@ public sealed class ExportGenerator(TimeProvider? time = null)
             throw new ValidationException($"Cases = {options.Cases}: an Excel sheet holds at most {XlsxLimits.MaxDataRows:N0} rows below its header, and record {overflow.Record} would need more from case {overflow.Case:N0} on. Ask for fewer cases, or leave Xlsx out of Formats (.dat, CSV and .csdb have no such limit).");
         }
 
+        var fit = DesignFit.Of(pack.Strata, options.Cases);
+        if (fit.Factor > 1 && !options.ScaleUniverses)
+        {
+            throw new ValidationException(FormattableString.Invariant($"Cases = {options.Cases}: allocated by planned sample, stratum {fit.TightestStratum} would get more cases than its universe in {pack.Manifest.Design.Strata}, and the findings refuse a stratum with n_h > N_h. At most {fit.MaxCases} cases fit survey pack '{pack.Id}'; ask for fewer, or scale the universes (--scale-universes: every universe times {fit.Factor}, written to a copy of the pack)."));
+        }
+
         Directory.CreateDirectory(options.OutputFolder);
         var run = new Run(pack, spec, options, faults, _time.GetUtcNow());
-        return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        var result = await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        if (fit.Factor == 1)
+        {
+            return result;
+        }
+
+        var scaled = await fit.WriteScaledPackAsync(pack, Path.Combine(options.OutputFolder, "pack"), cancellationToken).ConfigureAwait(false);
+        return result with { UniverseFactor = fit.Factor, ScaledPackFolder = scaled };
     }
 
     /// <summary>One generation run: its writers, its fault injector and manifest, its counts.</summary>

@@ -45,6 +45,17 @@ public sealed class GeneratorOptions
     [Required(AllowEmptyStrings = false)]
     public string OutputFolder { get; set; } = "generated";
 
+    /// <summary>
+    /// What to do when the cases do not fit the design: allocated in proportion to the planned sample, some stratum would
+    /// get more cases than its universe N_h, and the findings refuse such a design (issue #19). Default false: the run is
+    /// refused, naming the stratum and the most cases that fit (about 15,100 for the Peru pack). True: every universe is
+    /// multiplied by the smallest whole factor that makes room, and a copy of the pack with those universes is written to
+    /// <c>&lt;OutputFolder&gt;/pack/&lt;pack id&gt;</c> (a subfolder, so <c>run &lt;OutputFolder&gt;</c> still ingests exports only); ingest
+    /// and estimate with <c>--packs &lt;OutputFolder&gt;/pack</c>. Estimates stay unbiased; their standard errors are those of
+    /// a population that many times larger.
+    /// </summary>
+    public bool ScaleUniverses { get; set; }
+
     /// <summary>The spec file. Default null: <c>generator.yaml</c> in the survey pack's folder.</summary>
     public string? SpecPath { get; set; }
 }

@@ -106,7 +106,7 @@ internal static class RunsCommand
         var folder = Path.GetDirectoryName(export.Folder)!;
         var csv = export.Files.Where(f => f.Format == ExportFormats.Csv).ToList();
         var dat = export.Files.Where(f => f.Format == ExportFormats.Dat).ToList();
-        var request = new MeasureRequest(string.Empty, settings.Survey, null, null, [], null);
+        var request = new MeasureRequest(string.Empty, settings.Survey, export.PacksFolder, null, [], null);
         string? findingsLake = null;
         if (csv.Count > 0)
         {
@@ -187,8 +187,11 @@ internal static class RunsCommand
         ResetFolder(folder);
         Console.WriteLine($"[{cases:N0}] generating {formats} into {folder} …");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await new ExportGenerator().GenerateAsync(pack, new GeneratorOptions { Cases = cases, Seed = settings.Seed, Formats = formats, OutputFolder = folder }, cancellationToken);
-        var export = new Export(folder, cases, settings.Seed, formats, result.Files.Select(f => new ExportFile(f.Path, f.Format, f.Bytes, f.Rows)).ToList(), clock.Elapsed.TotalSeconds);
+        // A valid design at every size: past the pack's universes (about 15,100 cases) they are scaled, and every run of
+        // this size reads the pack copy the generator wrote with them.
+        var result = await new ExportGenerator().GenerateAsync(pack, new GeneratorOptions { Cases = cases, Seed = settings.Seed, Formats = formats, OutputFolder = folder, ScaleUniverses = true }, cancellationToken);
+        var packs = result.ScaledPackFolder.Length > 0 ? Path.GetDirectoryName(result.ScaledPackFolder) : null;
+        var export = new Export(folder, cases, settings.Seed, formats, result.Files.Select(f => new ExportFile(f.Path, f.Format, f.Bytes, f.Rows)).ToList(), clock.Elapsed.TotalSeconds, packs);
         await File.WriteAllTextAsync(marker, System.Text.Json.JsonSerializer.Serialize(export), cancellationToken);
         report?.AddExport(export, reused: false);
         return export;
@@ -234,6 +237,8 @@ internal static class RunsCommand
 }
 
 /// <summary>One generated export: where, how many cases, which files.</summary>
-internal sealed record Export(string Folder, long Cases, int Seed, ExportFormats Formats, IReadOnlyList<ExportFile> Files, double GenerateSeconds);
+// PacksFolder: the packs folder of the runs of this export: the generator's copy with scaled universes when the cases
+// outgrew the pack's (issue #19: the findings refuse n_h > N_h), else null (the bundled packs).
+internal sealed record Export(string Folder, long Cases, int Seed, ExportFormats Formats, IReadOnlyList<ExportFile> Files, double GenerateSeconds, string? PacksFolder = null);
 
 internal sealed record ExportFile(string Path, ExportFormats Format, long Bytes, long Rows);

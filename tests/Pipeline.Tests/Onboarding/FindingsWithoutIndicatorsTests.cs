@@ -22,6 +22,7 @@ public sealed class FindingsWithoutIndicatorsTests : IDisposable
         // The Kenya census: its first record is an optional person roster; the case record is HOUSING_REC.
         var packs = Path.Combine(_root, "packs");
         var scaffold = await PackScaffold.WriteAsync(RepoPaths.Fixture("cspro-samples/kenya-census-2019_CensusMainShortForm.dcf"), Path.Combine(packs, "kenya"));
+        await ScaffoldedPacks.FillInUniversesAsync(scaffold.Folder);
         var pack = await SurveyPack.LoadAsync(scaffold.Folder);
         Assert.Empty(pack.Indicators.Indicators);
         var cases = Math.Min(30, (await GeneratorSpec.LoadAsync(pack)).MaxCases);

@@ -32,6 +32,7 @@ public sealed class PackInitTests(ITestOutputHelper output) : IDisposable
         var packs = Path.Combine(_root, "packs");
         var scaffold = await PackScaffold.WriteAsync(RepoPaths.Fixture(Path.Combine("cspro-samples", dictionary)), Path.Combine(packs, Path.GetFileNameWithoutExtension(dictionary)));
 
+        await ScaffoldedPacks.FillInUniversesAsync(scaffold.Folder);
         var check = await SurveyPack.CheckAsync(scaffold.Folder);
         Assert.True(check.IsClean, string.Join(Environment.NewLine, check.Problems));
         var pack = check.Pack!;
@@ -93,7 +94,7 @@ public sealed class PackInitTests(ITestOutputHelper output) : IDisposable
         }
 
         await File.WriteAllLinesAsync(indicators, lines);
-        await FillInUniversesAsync(Path.Combine(scaffold.Folder, "design", "strata.csv"), 100_000);
+        await ScaffoldedPacks.FillInUniversesAsync(scaffold.Folder);
         var pack = await SurveyPack.LoadAsync(scaffold.Folder);
         var indicator = Assert.Single(pack.Indicators.Indicators);
         var cases = Math.Min(60, (await GeneratorSpec.LoadAsync(pack)).MaxCases);
@@ -108,26 +109,6 @@ public sealed class PackInitTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(cases, run.Status.Record.Cases);
         var all = run.Rows.Single(r => r.IndicatorId == indicator.Id && r.CellKey == "all");
         Assert.InRange(all.Estimate.Estimate, 0.0, 1.0);
-    }
-
-    /// <summary>
-    /// What the scaffold asks the analyst to do before findings ("FILL IN universe"): its placeholder universe of 1 is
-    /// smaller than any sample, and a findings run refuses such a design (DesignGuardTests).
-    /// </summary>
-    private static async Task FillInUniversesAsync(string strataCsv, long universe)
-    {
-        var rows = await File.ReadAllLinesAsync(strataCsv);
-        var column = Array.IndexOf(rows[0].Split(','), "universe");
-        await File.WriteAllLinesAsync(strataCsv, rows.Select((row, i) =>
-        {
-            var cells = row.Split(',');
-            if (i > 0 && cells.Length > column)
-            {
-                cells[column] = universe.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return string.Join(',', cells);
-        }));
     }
 
     [Fact]
