@@ -6,8 +6,8 @@ namespace Pipeline.Cli;
 /// The local lake's own random pseudonymisation key, made on first use so pseudonyms stay stable across local runs and
 /// no key is built into the code. It lives beside the lake folder, not in it (<c>out/lake</c> → <c>out/lake.pseudonym-key</c>):
 /// whoever is given the lake's files (to copy the curated tables, say) is not given the key that links pseudonyms to
-/// names. It is readable by its owner only (mode 0600), and made atomically: of two runs starting at once, one key wins
-/// and both use it.
+/// names. It is readable by its owner only (mode 0600), and made once: runs that start together take turns through a lock
+/// file beside it (<c>out/lake.pseudonym-key.lock</c>), and the first one's key is everyone's.
 /// </summary>
 internal static class LocalKey
 {
@@ -26,19 +26,49 @@ internal static class LocalKey
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         if (!File.Exists(file))
         {
-            var old = Path.Combine(lakeFolder.FullName, OldFileName);
-            if (File.Exists(old))
+            // File.Move without overwrite alone did not keep concurrent runs apart: in a loaded full test run two of
+            // sixteen runs started at once got different keys (LocalKeyTests). The runs that find no key therefore take
+            // turns, through an exclusive lock on a file beside it; the move stays, so no reader sees half a key.
+            await using var turn = await TakeTurnAsync(file + ".lock", cancellationToken);
+            if (!File.Exists(file))
             {
-                Publish(old, file, deleteSourceOnLoss: false);
-            }
-            else
-            {
-                await CreateAsync(file, cancellationToken);
+                var old = Path.Combine(lakeFolder.FullName, OldFileName);
+                if (File.Exists(old))
+                {
+                    Publish(old, file, deleteSourceOnLoss: false);
+                }
+                else
+                {
+                    await CreateAsync(file, cancellationToken);
+                }
             }
         }
 
         RestrictToOwner(file);
         return (await File.ReadAllTextAsync(file, cancellationToken)).Trim();
+    }
+
+    // FileShare.None is an exclusive advisory lock (flock) on Unix, between processes and within one; it ends when the
+    // stream is disposed. The lock file stays (empty, owner-only): deleting it could let two runs lock two files.
+    private static async Task<FileStream> TakeTurnAsync(string path, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, options);
+            }
+            catch (IOException) when (attempt < 400)
+            {
+                await Task.Delay(25, cancellationToken); // another run is making the key: a few milliseconds
+            }
+        }
     }
 
     // Written under a unique temporary name, then moved into place without overwrite: a reader never sees half a key,
