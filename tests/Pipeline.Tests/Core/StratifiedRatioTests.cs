@@ -76,6 +76,26 @@ public sealed class StratifiedRatioTests
     }
 
     [Fact]
+    public void Estimate_SingleCaseStratum_EqualsRSurveyWithLonelyPsuCertainty()
+    {
+        // Fixtures/r/lonely-stratum.R: stratum 1 (N = 10) answers yes, no, yes, yes; stratum 2 (N = 20) one case, yes.
+        // R 4.2.2, survey 4.1.1, options(survey.lonely.psu = "certainty") (and "remove"): 0.91666666666666663,
+        // SE 0.064549722436790274, df 3. "adjust" would give SE 0.084254171600572803.
+        StratumSums[] strata =
+        [
+            new("1", Universe: 10, SampleSize: 4, Sy: 3, Sx: 4, Syy: 3, Sxy: 3, Sxx: 4, DomainCases: 4),
+            new("2", Universe: 20, SampleSize: 1, Sy: 1, Sx: 1, Syy: 1, Sxy: 1, Sxx: 1, DomainCases: 1),
+        ];
+
+        var estimate = StratifiedRatio.Estimate(strata);
+
+        Assert.Equal(0.91666666666666663, estimate.Estimate, 1e-15);
+        Assert.Equal(0.064549722436790274, estimate.StandardError, 1e-15);
+        Assert.Equal(3, estimate.DegreesOfFreedom);
+        Assert.Contains(StratifiedRatio.FlagSingleCaseStratum, estimate.Flags);
+    }
+
+    [Fact]
     public void Estimate_StratumWithoutFpc_UsesTheWithReplacementVariance()
     {
         // n = 5 > N = 4 (design.invalidDesign: estimate-without-fpc): w = 4/5, answers yes, yes, no, no, no.

@@ -62,6 +62,30 @@ public sealed class FarmIncomeFindingsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Findings_EveryIndicatorAndCell_EqualRSurveyPackage()
+    {
+        // Computed by R's survey package with Fixtures/r/farm-income.R (svydesign with strata and fpc, svymean/svytotal
+        // with deff on subset() domains, svyciprop(method = "logit") with the full design's df); the fixture's first
+        // line names the R and survey versions. docs/findings-method.md shows the same calls.
+        var reference = DuckDb.Query($"select indicator_id, cell_key, estimate, standard_error, ci_low, ci_high, deff from read_csv({DuckDb.Literal(RepoPaths.Fixture("r/farm-income-survey.csv"))}, comment = '#', header = true)");
+        var fact = await _pipeline.DownloadAsync(LakeZone.Findings, FindingsPaths.Table(Survey, _run.Status.Record.RunId, "fact_findings"));
+        var ours = DuckDb.Query($"select indicator_id, cell_key, estimate, standard_error, ci_low, ci_high, deff from read_parquet({DuckDb.Literal(fact)})")
+            .ToDictionary(r => ((string)r[0]!, (string)r[1]!), r => r[2..].Select(v => Convert.ToDouble(v, CultureInfo.InvariantCulture)).ToArray());
+
+        Assert.Equal(3 * 3, reference.Count);
+        foreach (var row in reference)
+        {
+            var key = ((string)row[0]!, (string)row[1]!);
+            var expected = row[2..].Select(v => Convert.ToDouble(v, CultureInfo.InvariantCulture)).ToArray();
+            string[] names = ["estimate", "standard error", "CI low", "CI high", "deff"];
+            for (var i = 0; i < names.Length; i++)
+            {
+                Close(expected[i], ours[key][i], $"{key.Item1} {key.Item2} {names[i]} (R survey)");
+            }
+        }
+    }
+
+    [Fact]
     public void MeanOfARealItem_UsesTheDecimalsNotRoundedValues()
     {
         var all = _run.Rows.Single(r => r.IndicatorId == "hectares-mean" && r.CellKey == "all").Estimate;
