@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Pipeline.Core.Readers;
 using Pipeline.Readers.Tests.Support;
+using static Pipeline.Readers.Tests.Support.ZipBuilder;
 
 namespace Pipeline.Readers.Tests;
 
@@ -14,21 +15,6 @@ public class HostileZipTests
     private const uint LocalHeaderSignature = 0x04034b50;
 
     private static readonly byte[] Line = Encoding.ASCII.GetBytes("H0010010012345 3Ann\r\n");
-
-    private static byte[] Zip(params (string Name, byte[] Content)[] entries)
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, content) in entries)
-            {
-                using var stream = zip.CreateEntry(name, CompressionLevel.SmallestSize).Open();
-                stream.Write(content);
-            }
-        }
-
-        return buffer.ToArray();
-    }
 
     private static int EndRecord(byte[] zip)
     {

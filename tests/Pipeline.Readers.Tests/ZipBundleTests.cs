@@ -3,26 +3,12 @@ using System.IO.Compression;
 using System.Text;
 using Pipeline.Core.Readers;
 using Pipeline.Readers.Tests.Support;
+using static Pipeline.Readers.Tests.Support.ZipBuilder;
 
 namespace Pipeline.Readers.Tests;
 
 public class ZipBundleTests
 {
-    private static byte[] Zip(params (string Name, byte[] Content)[] entries)
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, content) in entries)
-            {
-                using var stream = zip.CreateEntry(name, CompressionLevel.SmallestSize).Open();
-                stream.Write(content);
-            }
-        }
-
-        return buffer.ToArray();
-    }
-
     private static byte[] FileBytes(params string[] parts) => File.ReadAllBytes(Fixture.Path(parts));
 
     [Fact]
