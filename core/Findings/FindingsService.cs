@@ -191,7 +191,16 @@ public sealed class FindingsService(ILakeStore lake, ILedger ledger, IFindingsPu
 
     private async Task TryRecordFailureAsync(string survey, string runId, string fingerprint, int uploads, DateTimeOffset startedUtc, Exception error)
     {
-        logger.LogWarning(error, "Findings run {RunId} for {Survey} failed before the pointer named it; the previous run stays current", runId, survey);
+        if (error is SurveyPackException)
+        {
+            // The pack or its data contradict each other (the design guard) and the message says what to fix: a person
+            // reads it, so no stack trace. The alert on this line matches either form (infra/core/monitor/alerts.bicep).
+            logger.LogWarning("Findings run {RunId} for {Survey} failed before the pointer named it; the previous run stays current. {Problem}", runId, survey, error.Message);
+        }
+        else
+        {
+            logger.LogWarning(error, "Findings run {RunId} for {Survey} failed before the pointer named it; the previous run stays current", runId, survey);
+        }
         PipelineMetrics.RecordFindingsRun(survey, "failed", (long)(time.GetUtcNow() - startedUtc).TotalMilliseconds);
         try
         {
