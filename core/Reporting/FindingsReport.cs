@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Pipeline.Core.Findings;
 using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
@@ -9,18 +8,18 @@ using Pipeline.Core.Packs;
 namespace Pipeline.Core.Reporting;
 
 /// <summary>
-/// Writes a survey's findings run as one self-contained HTML page: for each indicator of the catalogue, a bar chart
-/// by breakdown cell (recomputed estimate with its confidence interval, the published value beside it, small cells
-/// hatched, coverage flags marked) and the same numbers as a table; at the top, the run's date and inputs. Chart.js and
-/// its error-bar plugin are inlined (<see cref="ReportAssets"/>), and a Content-Security-Policy forbids any network
-/// request, so the page can be mailed or opened from a file share. Pure: no storage access.
+/// Writes a survey's findings run as one self-contained HTML page: a table of contents, a summary of the published
+/// values that lie outside the recomputed confidence intervals, then for each indicator of the catalogue horizontal bars
+/// by breakdown cell (recomputed estimate with its confidence interval as a whisker, the published value as a mark,
+/// small cells hatched, flags in words) and the same numbers as a table; at the top, the run's date and inputs. The
+/// bars are HTML boxes and every label is page text that wraps, so nothing overlaps at any width and the layout test
+/// can measure every string. No script, and a Content-Security-Policy forbids any network request, so the page can be
+/// mailed or opened from a file share. Pure: no storage access.
 /// </summary>
 public sealed class FindingsReport
 {
     private static readonly string[] Colors = ["#1b4965", "#2a9d8f", "#8e5ea2", "#e07a5f", "#3d5a80", "#6a994e"];
-    private const string PublishedColor = "#e9c46a";
-
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private const string PublishedColor = "#b07d00";
 
     private static readonly Dictionary<string, string> FlagMeaning = new(StringComparer.Ordinal)
     {
@@ -31,24 +30,16 @@ public sealed class FindingsReport
         [StratifiedRatio.FlagNoData] = "nobody in the denominator: no estimate.",
     };
 
-    private readonly ReportAssets _assets;
     private readonly TimeProvider _time;
 
-    private FindingsReport(ReportAssets assets, TimeProvider time)
-    {
-        _assets = assets;
-        _time = time;
-    }
+    private FindingsReport(TimeProvider time) => _time = time;
 
-    /// <summary>
-    /// Loads the inlined scripts once (see <see cref="ReportAssets.LoadAsync"/>; <paramref name="assetsFolder"/> is
-    /// only needed when core was built without them as embedded resources). <paramref name="time"/> stamps the
-    /// "generated" line.
-    /// </summary>
-    public static async Task<FindingsReport> CreateAsync(TimeProvider time, string? assetsFolder = null, CancellationToken cancellationToken = default)
+    /// <summary><paramref name="time"/> stamps the "generated" line. Kept asynchronous so that callers need not change if the page ever needs I/O to build.</summary>
+    public static Task<FindingsReport> CreateAsync(TimeProvider time, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(time);
-        return new FindingsReport(await ReportAssets.LoadAsync(assetsFolder, cancellationToken).ConfigureAwait(false), time);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(new FindingsReport(time));
     }
 
     /// <summary>
@@ -67,18 +58,16 @@ public sealed class FindingsReport
         var html = new StringBuilder(capacity: 300_000);
         AppendHead(html, pack);
         AppendHeader(html, pack, run, confidenceLabel, model);
+        AppendContents(html, model);
+        AppendSummary(html, model, confidenceLabel);
+        AppendLegend(html, pack, confidenceLabel);
         foreach (var indicator in model.Indicators)
         {
             AppendIndicator(html, indicator, confidenceLabel);
         }
 
         AppendNotes(html, pack, confidenceLabel);
-        html.Append("</main>\n<script type=\"application/json\" id=\"findings-data\">")
-            .Append(ChartData(model, confidenceLabel))
-            .Append("</script>\n<script>\n").Append(_assets.ChartJs)
-            .Append("\n</script>\n<script>\n").Append(_assets.ErrorBars)
-            .Append("\n</script>\n<script>\n").Append(FindingsReportPage.Script)
-            .Append("\n</script>\n</body>\n</html>\n");
+        html.Append("</main>\n</body>\n</html>\n");
 
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true);
         await writer.WriteAsync(html, cancellationToken).ConfigureAwait(false);
@@ -90,7 +79,7 @@ public sealed class FindingsReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             // Nothing may be fetched: the page must read the same on a laptop without network.
-            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n")
+            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n")
             .Append("<title>Findings — ").Append(Encode(pack.Manifest.Title)).Append("</title>\n")
             .Append("<style>\n").Append(FindingsReportPage.Style).Append("</style>\n</head>\n");
     }
@@ -109,18 +98,79 @@ public sealed class FindingsReport
         Fact(html, "Coverage", string.IsNullOrWhiteSpace(run.Message) ? "—" : run.Message);
         Fact(html, "Indicators", $"{model.Indicators.Count} in the catalogue, {model.Indicators.Sum(i => i.Cells.Count)} cells");
         Fact(html, "Generated", _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
-        html.Append("</dl>\n<div class=\"legend\">");
-        foreach (var breakdown in model.Breakdowns)
+        html.Append("</dl>\n");
+    }
+
+    /// <summary>The table of contents: the summary, every indicator (with its count of published values outside the interval), the notes.</summary>
+    private static void AppendContents(StringBuilder html, FindingsReportModel model)
+    {
+        html.Append("<nav class=\"toc\" id=\"contents\" aria-labelledby=\"contents-title\">\n<h2 id=\"contents-title\">").Append(Encode(FindingsReportTexts.Contents)).Append("</h2>\n<ol>\n")
+            .Append("<li><a href=\"#summary\">").Append(Encode(FindingsReportTexts.SummaryLink)).Append("</a></li>\n");
+        foreach (var indicator in model.Indicators)
         {
-            html.Append("<span><span class=\"swatch\" style=\"background:").Append(Colors[breakdown.Order % Colors.Length]).Append("\"></span>")
-                .Append(Encode(breakdown.Label)).Append("</span>");
+            var d = indicator.Definition;
+            html.Append("<li><a href=\"#indicator-").Append(Encode(d.Id)).Append("\">");
+            if (!string.IsNullOrWhiteSpace(d.Reference))
+            {
+                html.Append("<span class=\"ref\">").Append(Encode(d.Reference)).Append("</span> ");
+            }
+
+            html.Append(Encode(d.Title)).Append("</a>");
+            if (indicator.PublishedOutside > 0)
+            {
+                html.Append(" <span class=\"outside-count\">").Append(Encode(Format(FindingsReportTexts.IndicatorOutside, indicator.PublishedOutside, indicator.PublishedCompared))).Append("</span>");
+            }
+
+            html.Append("</li>\n");
         }
 
-        html.Append("<span><span class=\"swatch\" style=\"background:").Append(PublishedColor).Append("\"></span>Published in the report</span>")
-            .Append("<span><span class=\"swatch\" style=\"background:repeating-linear-gradient(45deg,#1b4965 0 2px,#fff 2px 5px);border:1px solid #1b4965\"></span>Small cell (n &lt; ")
-            .Append(pack.Manifest.Design.SmallCellThreshold.ToString(CultureInfo.InvariantCulture)).Append(")</span>")
-            .Append("<span>Whiskers: ").Append(confidenceLabel).Append(" confidence interval</span>")
-            .Append("<span>† uncovered strata</span></div>\n");
+        html.Append("<li><a href=\"#notes\">").Append(Encode(FindingsReportTexts.NotesLink)).Append("</a></li>\n</ol>\n</nav>\n");
+    }
+
+    /// <summary>How many published values lie outside the recomputed interval, overall and per indicator.</summary>
+    private static void AppendSummary(StringBuilder html, FindingsReportModel model, string confidenceLabel)
+    {
+        var compared = model.Indicators.Sum(i => i.PublishedCompared);
+        var outside = model.Indicators.Sum(i => i.PublishedOutside);
+        var notCompared = model.Indicators.Sum(i => i.PublishedNotCompared);
+        html.Append("<section class=\"summary\" id=\"summary\" data-published-compared=\"").Append(compared.ToString(CultureInfo.InvariantCulture))
+            .Append("\" data-published-outside=\"").Append(outside.ToString(CultureInfo.InvariantCulture)).Append("\">\n<h2>").Append(Encode(FindingsReportTexts.SummaryTitle)).Append("</h2>\n");
+        if (compared + notCompared == 0)
+        {
+            html.Append("<p>").Append(Encode(FindingsReportTexts.SummaryNone)).Append("</p>\n</section>\n");
+            return;
+        }
+
+        html.Append("<p class=\"overall\">").Append(Encode(Format(FindingsReportTexts.SummaryOverall, outside, compared, confidenceLabel))).Append("</p>\n");
+        if (notCompared > 0)
+        {
+            html.Append("<p class=\"note\">").Append(Encode(Format(FindingsReportTexts.SummaryNotCompared, notCompared))).Append("</p>\n");
+        }
+
+        html.Append("<div class=\"table-scroll\"><table class=\"summary-table\">\n<thead><tr><th>").Append(Encode(FindingsReportTexts.SummaryIndicator)).Append("</th><th>")
+            .Append(Encode(FindingsReportTexts.SummaryPublished)).Append("</th><th>").Append(Encode(FindingsReportTexts.SummaryOutside)).Append("</th></tr></thead>\n<tbody>\n");
+        foreach (var indicator in model.Indicators.Where(i => i.PublishedCompared + i.PublishedNotCompared > 0))
+        {
+            var d = indicator.Definition;
+            html.Append("<tr data-indicator-id=\"").Append(Encode(d.Id)).Append('"').Append(indicator.PublishedOutside > 0 ? " class=\"has-outside\"" : string.Empty)
+                .Append("><td><a href=\"#indicator-").Append(Encode(d.Id)).Append("\">").Append(Encode(string.IsNullOrWhiteSpace(d.Reference) ? d.Title : $"{d.Reference} · {d.Title}")).Append("</a></td><td>")
+                .Append(indicator.PublishedCompared.ToString(CultureInfo.InvariantCulture)).Append("</td><td>")
+                .Append(indicator.PublishedOutside.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>\n");
+        }
+
+        html.Append("</tbody>\n</table></div>\n</section>\n");
+    }
+
+    /// <summary>The key to the bars, and the colour of each breakdown.</summary>
+    private static void AppendLegend(StringBuilder html, SurveyPack pack, string confidenceLabel)
+    {
+        html.Append("<section class=\"legend\" aria-labelledby=\"legend-title\">\n<h2 id=\"legend-title\">").Append(Encode(FindingsReportTexts.LegendTitle)).Append("</h2>\n<ul>\n")
+            .Append("<li><span class=\"key key-bar\"></span>").Append(Encode(FindingsReportTexts.LegendBar)).Append("</li>\n")
+            .Append("<li><span class=\"key key-ci\"></span>").Append(Encode(Format(FindingsReportTexts.LegendInterval, confidenceLabel))).Append("</li>\n")
+            .Append("<li><span class=\"key key-pub\"></span>").Append(Encode(FindingsReportTexts.LegendPublished)).Append("</li>\n")
+            .Append("<li><span class=\"key key-pub outside\"></span>").Append(Encode(FindingsReportTexts.LegendOutside)).Append("</li>\n")
+            .Append("<li><span class=\"key key-bar small\"></span>").Append(Encode(Format(FindingsReportTexts.LegendSmall, pack.Manifest.Design.SmallCellThreshold))).Append("</li>\n")
+            .Append("</ul>\n</section>\n");
     }
 
     private static void AppendIndicator(StringBuilder html, ReportIndicator indicator, string confidenceLabel)
@@ -130,113 +180,87 @@ public sealed class FindingsReport
         var reference = string.Join(" · ", new[] { d.Reference, d.Question }.Where(s => !string.IsNullOrWhiteSpace(s)));
         if (reference.Length > 0)
         {
-            html.Append("<span class=\"ref\">").Append(Encode(reference)).Append("</span>");
+            html.Append("<span class=\"ref\">").Append(Encode(reference)).Append("</span> ");
         }
 
         html.Append(Encode(d.Title)).Append("</h2>\n<p class=\"definition\">Indicator <code>").Append(Encode(d.Id)).Append("</code>, record <code>")
-            .Append(Encode(d.Record)).Append("</code>. ").Append(Encode(indicator.Description)).Append("</p>\n");
+            .Append(Encode(d.Record)).Append("</code>. ").Append(Encode(indicator.Description));
+        if (indicator.Unit is { } unit)
+        {
+            html.Append(' ').Append(Encode(FindingsReportTexts.Unit)).Append(": ").Append(Encode(unit)).Append('.');
+        }
+
+        html.Append("</p>\n");
         if (indicator.Cells.Count == 0)
         {
             html.Append("<p class=\"empty\">This run has no result for this indicator.</p>\n</section>\n");
             return;
         }
 
-        html.Append("<div class=\"chart\"><canvas id=\"chart-").Append(indicator.Slot.ToString(CultureInfo.InvariantCulture))
-            .Append("\" role=\"img\" aria-label=\"").Append(Encode($"Bar chart of {d.Title} by cell, with {confidenceLabel} confidence intervals")).Append("\"></canvas></div>\n")
-            .Append("<table>\n<thead><tr><th>Cell</th><th>Recomputed</th><th>").Append(confidenceLabel).Append(" CI</th><th>Std. error</th><th>Deff</th><th>n</th><th>Published</th><th>Difference</th><th>Flags</th></tr></thead>\n<tbody>\n");
+        if (indicator.PublishedOutside > 0)
+        {
+            html.Append("<p class=\"outside-count\">").Append(Encode(Format(FindingsReportTexts.IndicatorOutside, indicator.PublishedOutside, indicator.PublishedCompared))).Append("</p>\n");
+        }
+
+        FindingsReportBars.Append(html, indicator, Colors, Format(FindingsReportTexts.FigureLabel, confidenceLabel));
+        var unitSuffix = indicator.Unit is { } u ? $" ({Encode(u)})" : string.Empty;
+        html.Append("<div class=\"table-scroll\"><table>\n<thead><tr><th>Cell</th><th>Recomputed").Append(unitSuffix).Append("</th><th>").Append(confidenceLabel).Append(" CI</th><th>Std. error</th><th>Deff</th><th>n</th><th>Published</th><th>Difference</th><th>Flags</th></tr></thead>\n<tbody>\n");
         var statistic = indicator.Statistic;
         foreach (var c in indicator.Cells)
         {
             var label = c.Breakdown.Id == FindingsReportModel.AllBreakdown ? c.Label : $"{c.Breakdown.Label}: {c.Label}";
             var difference = c.Estimate is { } e && c.Published is { } p ? Difference(statistic, e - p) : "–";
-            html.Append("<tr data-cell-key=\"").Append(Encode(c.Key)).Append("\"><td>").Append(Encode(label)).Append("</td><td>").Append(Value(statistic, c.Estimate))
+            html.Append("<tr data-cell-key=\"").Append(Encode(c.Key)).Append('"').Append(c.PublishedOutside == true ? " class=\"outside\"" : string.Empty)
+                .Append("><td>").Append(Encode(label)).Append("</td><td>").Append(Value(statistic, c.Estimate))
                 .Append("</td><td>").Append(c.CiLow is null ? "–" : $"{Value(statistic, c.CiLow)}–{Value(statistic, c.CiHigh)}").Append("</td><td>")
                 .Append(c.StandardError is { } se ? Spread(statistic, se) : "–")
                 .Append("</td><td>").Append(c.DesignEffect is { } deff ? deff.ToString("0.00", CultureInfo.InvariantCulture) : "–")
-                .Append("</td><td>").Append(c.Respondents.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>").Append(Value(statistic, c.Published))
-                .Append("</td><td>").Append(difference).Append("</td><td class=\"flags\">");
-            foreach (var flag in c.Flags)
+                .Append("</td><td>").Append(c.Respondents.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>").Append(Value(statistic, c.Published));
+            if (c.PublishedOutside == true)
             {
-                html.Append("<span class=\"flag ").Append(Encode(flag)).Append("\">").Append(Encode(flag)).Append("</span>");
+                html.Append(" <span class=\"outside-mark\" title=\"").Append(Encode(FindingsReportTexts.OutsideMark)).Append("\">").Append(Encode(FindingsReportTexts.OutsideShort)).Append("</span>");
             }
 
+            html.Append("</td><td>").Append(difference).Append("</td><td class=\"flags\">");
+            AppendFlags(html, c.Flags);
             html.Append("</td></tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n</section>\n");
+        html.Append("</tbody>\n</table></div>\n</section>\n");
+    }
+
+    /// <summary>Each flag as a badge in words; its id stays in the class and the title, for scripts and for whoever searches the exports.</summary>
+    internal static void AppendFlags(StringBuilder html, IEnumerable<string> flags)
+    {
+        foreach (var flag in flags)
+        {
+            html.Append("<span class=\"flag ").Append(Encode(flag)).Append("\" title=\"").Append(Encode(flag)).Append("\">").Append(Encode(FindingsReportTexts.FlagName(flag))).Append("</span>");
+        }
     }
 
     private static void AppendNotes(StringBuilder html, SurveyPack pack, string confidenceLabel)
     {
-        html.Append("<dl class=\"notes\">\n<dt>Method</dt><dd>Each case weighs N<sub>h</sub>/n<sub>h</sub> in its stratum (")
+        html.Append("<dl class=\"notes\" id=\"notes\">\n<dt>Method</dt><dd>Each case weighs N<sub>h</sub>/n<sub>h</sub> in its stratum (")
             .Append(Encode(string.Join(" × ", pack.Manifest.Design.StratumItems)))
             .Append("). Proportions and means are ratio estimates, totals weighted sums; standard errors by Taylor linearisation with the finite population correction; ")
             .Append(confidenceLabel).Append(" intervals on the logit scale for proportions, estimate ± t·SE for means and totals. Breakdown cells are domains of the full design. ")
             .Append("Deff: the design effect, the variance under this design over the variance under simple random sampling of as many respondents.</dd>\n");
         foreach (var (flag, meaning) in FlagMeaning)
         {
-            html.Append("<dt><span class=\"flag ").Append(flag).Append("\">").Append(flag).Append("</span></dt><dd>")
+            html.Append("<dt>");
+            AppendFlags(html, [flag]);
+            html.Append("</dt><dd>")
                 .Append(Encode(string.Format(CultureInfo.InvariantCulture, meaning, pack.Manifest.Design.SmallCellThreshold))).Append("</dd>\n");
         }
 
         html.Append("</dl>\n");
     }
 
-    /// <summary>The data island the page script reads; System.Text.Json escapes &lt; &gt; &amp;, so it cannot close the script element.</summary>
-    private static string ChartData(FindingsReportModel model, string confidenceLabel) => JsonSerializer.Serialize(
-        new
-        {
-            confidenceLabel,
-            colors = Colors,
-            publishedColor = PublishedColor,
-            indicators = model.Indicators.Select(i => new
-            {
-                slot = i.Slot,
-                id = i.Definition.Id,
-                statistic = i.Statistic.Name(),
-                cells = i.Cells.Select(c => new
-                {
-                    key = c.Key,
-                    label = c.Label,
-                    group = c.Breakdown.Order,
-                    estimate = c.Estimate,
-                    ciLow = c.CiLow,
-                    ciHigh = c.CiHigh,
-                    n = c.Respondents,
-                    published = c.Published,
-                    small = c.IsSmall,
-                    marks = Marks(c),
-                }),
-            }),
-        },
-        Json);
-
-    private static string Marks(ReportCell cell)
-    {
-        var marks = new List<string>();
-        if (cell.Estimate is null)
-        {
-            marks.Add("no data");
-        }
-
-        if (cell.IsSmall)
-        {
-            marks.Add("small cell");
-        }
-
-        if (cell.Flags.Contains(ReportCell.UncoveredStrata))
-        {
-            marks.Add("†");
-        }
-
-        return string.Join(" ", marks);
-    }
-
     private static void Fact(StringBuilder html, string term, string value, bool encoded = false) =>
         html.Append("<dt>").Append(Encode(term)).Append("</dt><dd>").Append(encoded ? value : Encode(value)).Append("</dd>\n");
 
     /// <summary>A proportion as a percentage; a mean with two decimals; a total as a whole number with thousands separators.</summary>
-    private static string Value(IndicatorStatistic statistic, double? v) => v is not { } x ? "–" : statistic switch
+    internal static string Value(IndicatorStatistic statistic, double? v) => v is not { } x ? "–" : statistic switch
     {
         IndicatorStatistic.Mean => x.ToString("#,0.00", CultureInfo.InvariantCulture),
         IndicatorStatistic.Total => x.ToString("#,0", CultureInfo.InvariantCulture),
@@ -253,6 +277,8 @@ public sealed class FindingsReport
         IndicatorStatistic.Total => d.ToString("+#,0;−#,0;0", CultureInfo.InvariantCulture),
         _ => (d * 100).ToString("+0.0;−0.0;0.0", CultureInfo.InvariantCulture) + " pp",
     };
+
+    private static string Format(string text, params object[] values) => string.Format(CultureInfo.InvariantCulture, text, values);
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 

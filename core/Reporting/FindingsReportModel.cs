@@ -61,6 +61,18 @@ internal sealed record ReportBreakdown(string Id, string Label, int Order);
 internal sealed record ReportIndicator(int Slot, IndicatorDefinition Definition, string Description, IReadOnlyList<ReportCell> Cells, int SmallCellThreshold)
 {
     public IndicatorStatistic Statistic => Definition.Kind;
+
+    /// <summary>The unit of a mean's or a total's values (the pack's <c>unit:</c>), or null (proportions, or none given).</summary>
+    public string? Unit => Statistic == IndicatorStatistic.Proportion || string.IsNullOrWhiteSpace(Definition.Unit) ? null : Definition.Unit.Trim();
+
+    /// <summary>Cells with a published value and an interval to compare it with.</summary>
+    public int PublishedCompared => Cells.Count(c => c.PublishedOutside is not null);
+
+    /// <summary>Cells whose published value lies outside the interval.</summary>
+    public int PublishedOutside => Cells.Count(c => c.PublishedOutside == true);
+
+    /// <summary>Cells with a published value but no interval (no estimate, or an interval the run could not compute).</summary>
+    public int PublishedNotCompared => Cells.Count(c => c.Published is not null && c.PublishedOutside is null);
 }
 
 /// <summary>One bar: a breakdown cell's estimate, interval, respondents, published value and flags. NaN becomes null.</summary>
@@ -81,6 +93,13 @@ internal sealed record ReportCell(
     public const string UncoveredStrata = "uncovered-strata";
 
     public bool IsSmall => Flags.Contains(SmallCell);
+
+    /// <summary>
+    /// True when the published value lies outside [<see cref="CiLow"/>, <see cref="CiHigh"/>], false when inside, null
+    /// when there is nothing to compare (no published value or no interval). The interval is taken as the run wrote it,
+    /// one-sided or not; a value on a bound is inside.
+    /// </summary>
+    public bool? PublishedOutside => Published is { } p && CiLow is { } low && CiHigh is { } high ? p < low || p > high : null;
 
     public static ReportCell From(FindingRow row, ReportBreakdown breakdown)
     {

@@ -18,7 +18,7 @@ namespace Pipeline.Reporting.Tests;
 /// <summary>
 /// The report and the exports of a run with a proportion, a mean (hectares) and a total (soles): the farm-income
 /// fixture pack of Pipeline.Tests, run through the real pipeline on a local-folder lake. Means and totals are shown in
-/// their unit, never as percentages; the page still draws one chart per indicator in headless Chromium.
+/// their unit (the pack's `unit:`), never as percentages; the page stays readable at a phone's and a laptop's width.
 /// </summary>
 public sealed partial class MeansAndTotalsReportTests : IAsyncLifetime
 {
@@ -59,7 +59,7 @@ public sealed partial class MeansAndTotalsReportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Report_MeanAndTotal_ShownInTheirUnitAndChartedInHeadlessChromium()
+    public async Task Report_MeanAndTotal_ShownInThePacksUnitsAndReadableAtPhoneAndLaptopWidths()
     {
         var page = await DownloadAsync(FindingsReportPublisher.HtmlFile, "farm-income-report.html");
         var html = await File.ReadAllTextAsync(page);
@@ -75,13 +75,28 @@ public sealed partial class MeansAndTotalsReportTests : IAsyncLifetime
         Assert.DoesNotContain("%", totalRow, StringComparison.Ordinal);
         Assert.Contains("%", TableRow(html, "coop-member", "all"), StringComparison.Ordinal);
 
-        var dom = await Chromium.DumpDomAsync(page);
-        var rendered = ChartsRendered().Match(dom);
-        Assert.True(rendered.Success, "The page script did not finish: no data-charts-rendered on <body>.");
-        var errors = ChartErrors().Match(dom);
-        Assert.False(errors.Success, "Charts failed: " + errors.Groups[1].Value);
-        Assert.Equal("3", rendered.Groups[1].Value);
-        await Chromium.ScreenshotAsync(page, Path.Combine(RepoPaths.Output, "farm-income-report.png"), 1280, 2400);
+        // The pack's units: in the table header, after the numbers on the bars, and on the scale.
+        Assert.Contains("<th>Recomputed (ha)</th>", Section(html, "hectares-mean"), StringComparison.Ordinal);
+        Assert.Contains($"<strong>{mean.Estimate.ToString("#,0.00", System.Globalization.CultureInfo.InvariantCulture)} ha</strong>", Section(html, "hectares-mean"), StringComparison.Ordinal);
+        Assert.Contains("<th>Recomputed (soles)</th>", Section(html, "income-total"), StringComparison.Ordinal);
+        Assert.Contains($"<strong>{total.Estimate.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)} soles</strong>", Section(html, "income-total"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Unit:", Section(html, "coop-member"), StringComparison.Ordinal);
+
+        foreach (var width in PageLayout.Widths)
+        {
+            var layout = await PageLayout.MeasureAsync(page, width, Path.Combine(RepoPaths.Output, $"farm-income-report-{width}.png"));
+            PageLayout.AssertReadable(layout, page, width);
+        }
+    }
+
+    [Fact]
+    public void Scale_MeanOrTotal_EndsAtARoundNumberAboveTheHighestValue()
+    {
+        Assert.Equal(1, FindingsReportBars.Nice(0.7));
+        Assert.Equal(2.5, FindingsReportBars.Nice(2.1));
+        Assert.Equal(50_000, FindingsReportBars.Nice(41_234));
+        Assert.Equal(1_000_000, FindingsReportBars.Nice(1_000_000));
+        Assert.Equal(2_000_000, FindingsReportBars.Nice(1_000_001));
     }
 
     [Fact]
@@ -147,9 +162,9 @@ public sealed partial class MeansAndTotalsReportTests : IAsyncLifetime
         return letters + "1";
     }
 
-    [GeneratedRegex("<body[^>]*data-charts-rendered=\"(\\d+)\"")]
-    private static partial Regex ChartsRendered();
-
-    [GeneratedRegex("<body[^>]*data-charts-errors=\"([^\"]*)\"")]
-    private static partial Regex ChartErrors();
+    private static string Section(string html, string indicator)
+    {
+        var start = html.IndexOf($"<section class=\"indicator\" id=\"indicator-{indicator}\"", StringComparison.Ordinal);
+        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+    }
 }

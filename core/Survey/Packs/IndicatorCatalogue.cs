@@ -66,6 +66,10 @@ public sealed class IndicatorCatalogue
             {
                 CheckNumeric(dictionary, i, statistic, path, where);
             }
+            else if (!string.IsNullOrWhiteSpace(i.Unit))
+            {
+                throw new SurveyPackException($"{path}: {where}: 'unit' is '{i.Unit}', but a proportion is shown as a percentage. Remove 'unit', or set 'statistic: mean' or 'total'.");
+            }
 
             if (i.OutcomeRange.Count is not (0 or 2))
             {
@@ -146,6 +150,12 @@ public sealed class IndicatorDefinition
     public IndicatorStatistic Kind => IndicatorStatistics.TryParse(Statistic, out var kind)
         ? kind
         : throw new InvalidOperationException($"Indicator '{Id}': statistic '{Statistic}' is not {string.Join(", ", IndicatorStatistics.Names)}.");
+
+    /// <summary>
+    /// The unit of the item's values for a mean or a total, as the report writes it after the numbers ("soles", "ha",
+    /// "kg"). Optional; a proportion is always a percentage, so <see cref="IndicatorCatalogue.Check"/> refuses a unit on one.
+    /// </summary>
+    public string? Unit { get; init; }
 
     /// <summary>Codes that count as the outcome (numerator). Proportions only.</summary>
     public IReadOnlyList<long> Outcome { get; init; } = [];
