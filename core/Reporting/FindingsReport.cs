@@ -118,7 +118,7 @@ public sealed class FindingsReport
             html.Append(Encode(d.Title)).Append("</a>");
             if (indicator.PublishedOutside > 0)
             {
-                html.Append(" <span class=\"outside-count\">").Append(Encode(Format(FindingsReportTexts.IndicatorOutside, indicator.PublishedOutside, indicator.PublishedCompared))).Append("</span>");
+                html.Append(" <span class=\"outside-count\">").Append(Encode(Format(FindingsReportTexts.ContentsOutside, indicator.PublishedOutside, indicator.PublishedCompared))).Append("</span>");
             }
 
             html.Append("</li>\n");

@@ -76,10 +76,12 @@ internal static class FindingsReportBars
                 html.Append(" <span class=\"outside-mark\" title=\"").Append(E(FindingsReportTexts.OutsideMark)).Append("\">").Append(E(FindingsReportTexts.OutsideShort)).Append("</span>");
             }
 
-            if (c.Flags.Count > 0)
+            // "No data" is already the value's text; the other flags follow in words.
+            var flags = c.Estimate is null ? c.Flags.Where(f => f != StratifiedRatio.FlagNoData).ToList() : c.Flags;
+            if (flags.Count > 0)
             {
                 html.Append(' ');
-                FindingsReport.AppendFlags(html, c.Flags);
+                FindingsReport.AppendFlags(html, flags);
             }
 
             html.Append("</div></div>\n");

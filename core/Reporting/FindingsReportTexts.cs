@@ -25,6 +25,9 @@ internal static class FindingsReportTexts
     /// <summary>{0} outside, {1} compared.</summary>
     public const string IndicatorOutside = "{0} of {1} published values outside the interval";
 
+    /// <summary>The same, short, for the contents. {0} outside, {1} compared.</summary>
+    public const string ContentsOutside = "{0} of {1} outside CI";
+
     public const string OutsideMark = "Published value outside the interval";
     public const string OutsideShort = "outside CI";
     public const string PublishedShort = "published";

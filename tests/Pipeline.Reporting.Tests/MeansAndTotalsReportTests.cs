@@ -144,8 +144,8 @@ public sealed partial class MeansAndTotalsReportTests : IAsyncLifetime
     /// <summary>The report table row of one cell, inside the indicator's section.</summary>
     private static string TableRow(string html, string indicator, string cell)
     {
-        var section = html[html.IndexOf($"data-indicator-id=\"{indicator}\"", StringComparison.Ordinal)..];
-        var start = section.IndexOf($"<tr data-cell-key=\"{cell}\">", StringComparison.Ordinal);
+        var section = Section(html, indicator);
+        var start = section.IndexOf($"<tr data-cell-key=\"{cell}\"", StringComparison.Ordinal);
         return section[start..section.IndexOf("</tr>", start, StringComparison.Ordinal)];
     }
 

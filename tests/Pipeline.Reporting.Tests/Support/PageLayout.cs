@@ -28,9 +28,10 @@ public static class PageLayout
 
     /// <summary>
     /// Lays the page out at <paramref name="width"/> CSS px and measures its text. With <paramref name="screenshot"/>,
-    /// also saves the top <paramref name="screenshotHeight"/> px of the page as a PNG of that width.
+    /// also saves <paramref name="screenshotHeight"/> px of the page as a PNG of that width, from the top or from the
+    /// first element that matches the CSS selector <paramref name="screenshotFrom"/>.
     /// </summary>
-    public static async Task<Measurement> MeasureAsync(string htmlFile, int width, string? screenshot = null, int screenshotHeight = 1400)
+    public static async Task<Measurement> MeasureAsync(string htmlFile, int width, string? screenshot = null, int screenshotHeight = 1400, string? screenshotFrom = null)
     {
         var options = new LaunchOptions
         {
@@ -46,9 +47,10 @@ public static class PageLayout
         var result = await page.EvaluateFunctionAsync<Measurement>(Script);
         if (screenshot is not null)
         {
+            var top = screenshotFrom is null ? 0 : await page.EvaluateFunctionAsync<int>("s => Math.floor(document.querySelector(s).getBoundingClientRect().top + window.scrollY)", screenshotFrom);
             await page.ScreenshotAsync(screenshot, new ScreenshotOptions
             {
-                Clip = new PuppeteerSharp.Media.Clip { X = 0, Y = 0, Width = width, Height = Math.Min(screenshotHeight, result.PageHeight) },
+                Clip = new PuppeteerSharp.Media.Clip { X = 0, Y = top, Width = width, Height = Math.Min(screenshotHeight, result.PageHeight - top) },
                 CaptureBeyondViewport = true,
             });
         }

@@ -5,6 +5,7 @@ using Pipeline.Core.Lake;
 using Pipeline.Core.Packs;
 using Pipeline.Core.Quality;
 using Pipeline.Generator;
+using Pipeline.Reporting.Tests.Support;
 using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.EndToEnd;
@@ -57,6 +58,20 @@ public sealed partial class QualityReportTests : IAsyncLifetime
             Directory.CreateDirectory(Path.GetDirectoryName(docs)!);
             File.Copy(png, docs, overwrite: true);
         }
+    }
+
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1366)]
+    public async Task QualityReport_SampleUploadInChromium_NoTextOverlapsAndNothingScrollsSideways(int width)
+    {
+        var png = Path.Combine(AppContext.BaseDirectory, "test-output", $"quality-report-{width}.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(png)!);
+
+        var layout = await PageLayout.MeasureAsync(_html, width, png, width < 640 ? 1700 : 1300);
+
+        PageLayout.AssertReadable(layout, _html, width);
+        Assert.True(layout.TextBoxes > 200, $"Only {layout.TextBoxes} text boxes: the page was not measured whole.");
     }
 
     [GeneratedRegex("<td>P-[0-9a-f]{16}</td>")]
