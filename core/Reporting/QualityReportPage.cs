@@ -148,7 +148,7 @@ public static class QualityReportPage
         + "table{display:block;max-width:100%;overflow-x:auto}h1+table td{overflow-wrap:anywhere;min-width:8em}"
         + "#issues td:last-child,#specify td:last-child,#rules td:last-child{min-width:14em}"
         + ".marginals>table{flex:0 1 auto}"
-        + "@media (max-width:640px){body{margin:1rem}h1{font-size:1.3rem}}";
+        + "@media (max-width:640px){body{margin:1rem}h1{font-size:1.3rem}table{font-size:.8rem}}";
 
     private static void Section(StringBuilder html, string title, string note) =>
         html.Append("<h2>").Append(E(title)).Append("</h2><p class=\"note\">").Append(E(note)).Append("</p>");

@@ -15,9 +15,6 @@ public sealed partial class FindingsReportTests(SampleRun sample)
 {
     private const string Survey = "peru-coffee-cacao";
 
-    /// <summary>Set to 1 to refresh the README's pictures (docs/img/findings-report-390.png and -1366.png) from this run.</summary>
-    private const string UpdateDocsVariable = "UPDATE_DOCS_IMAGES";
-
     [Theory]
     [InlineData(390)]
     [InlineData(1366)]
@@ -35,12 +32,6 @@ public sealed partial class FindingsReportTests(SampleRun sample)
         var image = Png.Read(png);
         Assert.Equal(width, image.Width);
         Assert.True(image.DistinctColors() > 100, $"{png} has only {image.DistinctColors()} colours: the page was probably not drawn.");
-        var docs = Path.Combine(RepoPaths.Root, "docs", "img", $"findings-report-{width}.png");
-        if (!File.Exists(docs) || Environment.GetEnvironmentVariable(UpdateDocsVariable) == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(docs)!);
-            File.Copy(png, docs, overwrite: true);
-        }
     }
 
     [Fact]

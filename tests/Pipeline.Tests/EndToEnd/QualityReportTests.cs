@@ -52,12 +52,7 @@ public sealed partial class QualityReportTests : IAsyncLifetime
         Chromium.Screenshot(_html, png);
 
         Assert.True(new FileInfo(png).Length > 20_000, "the screenshot is (nearly) blank");
-        var docs = Path.Combine(RepoPaths.Root, "docs", "img", "quality-report.png");
-        if (!File.Exists(docs) || Environment.GetEnvironmentVariable("UPDATE_DOCS_IMAGES") == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(docs)!);
-            File.Copy(png, docs, overwrite: true);
-        }
+        // The README's pictures come from the demo's pages: Pipeline.Reporting.Tests' DemoReportsTests.
     }
 
     [Theory]
