@@ -93,6 +93,29 @@ public sealed class PackRulesTests
         Assert.Contains("rules.yaml, line 9: rule 'bad': in 'Q12_MEMBER != blank' at character 15: expected a value; to test for a blank write 'is not blank', found 'blank'.", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Indicators_UnitOnAMean_IsLoadedForTheReport()
+    {
+        var pack = await Pack.Value;
+
+        Assert.Equal("soles", pack.Indicators.Indicators.Single(i => i.Id == "finding11-coca-income-mean").Unit);
+        Assert.All(pack.Indicators.Indicators.Where(i => i.Kind == IndicatorStatistic.Proportion), i => Assert.Null(i.Unit));
+    }
+
+    [Fact]
+    public async Task Indicators_UnitOnAProportion_FailsToLoadNamingTheIndicator()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"pack-{Guid.NewGuid():N}");
+        CopyFolder(RepoPaths.PeruPack, folder);
+        var yaml = Path.Combine(folder, "indicators.yaml");
+        var text = await File.ReadAllTextAsync(yaml);
+        await File.WriteAllTextAsync(yaml, text.Replace("    item: Q12_MEMBER\n    outcome: [1]\n", "    item: Q12_MEMBER\n    outcome: [1]\n    unit: ha\n", StringComparison.Ordinal));
+
+        var e = await Assert.ThrowsAsync<SurveyPackException>(() => SurveyPack.LoadAsync(folder));
+
+        Assert.Contains("indicator 'q12-association-member': 'unit' is 'ha', but a proportion is shown as a percentage.", e.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<List<RowIssue>> ValidateAsync(params (string Item, string Value)[] overrides)
     {
         var pack = await Pack.Value;
