@@ -74,6 +74,20 @@ public sealed class PublishedFiguresCalibrationTests
                 rows["q31-loan-approved"].Where(r => r.Estimate.UnweightedDenominator > 0),
                 r => Assert.True(r.Estimate.Estimate > 0.60, $"q31 {r.CellKey}: {r.Estimate.Estimate:P1}"));
 
+            // Figure 10 prints no values, but says that larger producers more often saw their income grow or hold, the
+            // difference more pronounced within coffee.
+            double Cell(string indicator, string cell) => rows[indicator].Single(r => r.CellKey == cell).Estimate.Estimate;
+            foreach (var crop in new[] { "coffee", "cacao" })
+            {
+                var id = $"q9-2-{crop}-income-grew-or-stable";
+                Assert.True(Cell(id, "size=1") < Cell(id, "size=2") && Cell(id, "size=2") < Cell(id, "size=3"), $"{id} by size: {Cell(id, "size=1"):P1}, {Cell(id, "size=2"):P1}, {Cell(id, "size=3"):P1}");
+            }
+
+            Assert.True(
+                Cell("q9-2-coffee-income-grew-or-stable", "size=3") - Cell("q9-2-coffee-income-grew-or-stable", "size=1")
+                > Cell("q9-2-cacao-income-grew-or-stable", "size=3") - Cell("q9-2-cacao-income-grew-or-stable", "size=1"),
+                "Figure 10: the gap between large and small is wider in coffee");
+
             var stale = DocumentedExceptions.Keys.Except(outside.Select(Key)).ToList();
             Assert.True(stale.Count == 0, $"documented exceptions that now hold (remove them from the test and the docs): {string.Join(", ", stale)}");
         }
