@@ -112,9 +112,11 @@ public static class StratifiedRatio
         varianceOfSum = Math.Max(varianceOfSum, 0);
         var (estimate, variance) = statistic == IndicatorStatistic.Total ? (y, varianceOfSum) : (r, varianceOfSum / (x * x));
         var se = Math.Sqrt(variance);
-        var (low, high) = statistic == IndicatorStatistic.Proportion
-            ? LogitInterval(r, se, df, confidence, flags)
-            : SymmetricInterval(estimate, se, df, confidence, flags);
+        var (low, high) = statistic != IndicatorStatistic.Proportion
+            ? SymmetricInterval(estimate, se, df, confidence, flags)
+            : r is <= 0 or >= 1
+                ? KornGraubardAtBoundary(r, n, strata.Count(s => s.SampleSize > 0 && s.DomainCases > 0), confidence)
+                : LogitInterval(r, se, df, confidence, flags);
         var deff = DesignEffect(statistic, variance, weightedSquares, n, x);
         return new RatioEstimate(statistic, estimate, se, low, high, deff, y, x, n, df, flags);
     }
@@ -148,6 +150,30 @@ public static class StratifiedRatio
         var logit = Math.Log(p / (1 - p));
         var halfWidth = Quantile(df, confidence) * se / (p * (1 - p));
         return (Expit(logit - halfWidth), Expit(logit + halfWidth));
+    }
+
+    /// <summary>
+    /// The interval of a proportion of 0% or 100%, where the logit interval is not defined (its variance is 0): Korn and
+    /// Graubard's (1998) Clopper–Pearson interval on the effective sample size, as R survey's
+    /// <c>svyciprop(method = "beta")</c> computes it, with the effective sample size set to the number of respondents
+    /// (R's p(1 − p)/V is 0/0 there; Korn and Graubard, SAS SURVEYFREQ and NCHS's presentation standards take n) and R's
+    /// degrees-of-freedom adjustment n* = n · (t(n − 1) / t(n − H_d))², H_d the strata with respondents (no adjustment
+    /// when n − H_d &lt; 1). At 0% the interval is [0, 1 − (α/2)^(1/n*)]; at 100%, [(α/2)^(1/n*), 1]: the beta quantiles
+    /// qbeta(1 − α/2, 1, n*) and qbeta(α/2, n*, 1) in closed form.
+    /// </summary>
+    private static (double Low, double High) KornGraubardAtBoundary(double p, long respondents, int strataWithRespondents, double confidence)
+    {
+        var halfAlpha = (1 - confidence) / 2;
+        double effective = respondents;
+        var domainDf = respondents - strataWithRespondents;
+        if (respondents >= 2 && domainDf >= 1)
+        {
+            var ratio = StudentT.InvCDF(0, 1, respondents - 1, halfAlpha) / StudentT.InvCDF(0, 1, domainDf, halfAlpha);
+            effective *= ratio * ratio;
+        }
+
+        var bound = Math.Pow(halfAlpha, 1 / effective);
+        return p <= 0 ? (0, 1 - bound) : (bound, 1);
     }
 
     private static (double Low, double High) SymmetricInterval(double estimate, double se, int df, double confidence, List<string> flags)

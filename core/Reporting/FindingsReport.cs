@@ -26,7 +26,7 @@ public sealed class FindingsReport
         [ReportCell.SmallCell] = "fewer respondents in the denominator than the pack's small-cell threshold ({0}): read with caution.",
         [ReportCell.UncoveredStrata] = "the cell could include strata that have a universe but no sample; the estimate covers the sampled strata only (see the coverage note).",
         [StratifiedRatio.FlagSingleCaseStratum] = "a stratum has a single case in this cell; it adds no variance, so the interval may be too narrow.",
-        [StratifiedRatio.FlagDegenerateCi] = "the estimate has no variance (a proportion of 0% or 100%, or a mean of equal values): the interval is not defined.",
+        [StratifiedRatio.FlagDegenerateCi] = "the estimate has no variance (a mean or a total of equal values): the interval is not defined.",
         [StratifiedRatio.FlagNoData] = "nobody in the denominator: no estimate.",
     };
 

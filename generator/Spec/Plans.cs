@@ -127,19 +127,63 @@ internal sealed class GroupPlan(string name, SpecLocation where)
     public HashSet<ItemPlan> Exclusive { get; } = [];
 }
 
-/// <summary>The probabilities of a group's options, possibly chosen by another value (<c>by</c>).</summary>
-internal sealed class OptionWeights(double[]? fixedWeights, NameRef? by, IReadOnlyDictionary<decimal, double[]>? cases, double[]? fallback)
+/// <summary>
+/// The probabilities of a group's options, possibly chosen by another value (<c>by</c>), and by further values inside
+/// each case (a nested <c>by</c>: e.g. by alliance, then by producer size), so that the rates can be conditional on
+/// several case variables at once.
+/// </summary>
+internal sealed class OptionWeights
 {
+    private readonly double[]? _fixed;
+    private readonly NameRef? _by;
+    private readonly IReadOnlyDictionary<decimal, OptionWeights>? _cases;
+    private readonly OptionWeights? _fallback;
+
+    /// <summary>One set of probabilities for every case.</summary>
+    public OptionWeights(double[] weights) => _fixed = weights;
+
+    /// <summary>Probabilities chosen by the value of <paramref name="by"/>; <paramref name="fallback"/> is the "*" case.</summary>
+    public OptionWeights(NameRef by, IReadOnlyDictionary<decimal, OptionWeights> cases, OptionWeights? fallback, SpecLocation where)
+    {
+        _by = by;
+        _cases = cases;
+        _fallback = fallback;
+        Where = where;
+    }
+
+    /// <summary>Where the <c>by</c> is written (for messages); default for fixed probabilities.</summary>
+    public SpecLocation Where { get; }
+
+    /// <summary>The key of a <c>by</c> table; null for fixed probabilities.</summary>
+    public NameRef? By => _by;
+
+    public IEnumerable<decimal> NumericKeys => _cases?.Keys ?? [];
+
+    public bool HasFallback => _fallback is not null;
+
+    /// <summary>This table and every table nested in it.</summary>
+    public IEnumerable<OptionWeights> Tables()
+    {
+        yield return this;
+        foreach (var inner in (_cases?.Values ?? []).Concat(_fallback is null ? [] : [_fallback]))
+        {
+            foreach (var table in inner.Tables())
+            {
+                yield return table;
+            }
+        }
+    }
+
     public double[] For(IValueScope scope)
     {
-        if (fixedWeights is not null)
+        if (_fixed is not null)
         {
-            return fixedWeights;
+            return _fixed;
         }
 
-        var value = scope.Value(by!);
-        return value.IsNumber && cases!.TryGetValue(value.Number, out var weights) ? weights
-            : fallback ?? throw new GeneratorSpecException($"'by: {by!.Name}' of a group has no case for {value} and no \"*\" case.");
+        var value = scope.Value(_by!);
+        var chosen = value.IsNumber && _cases!.TryGetValue(value.Number, out var inner) ? inner : _fallback;
+        return chosen?.For(scope) ?? throw new GeneratorSpecException(Where, $"'by: {_by!.Name}' of a group has no case for {value} and no \"*\" case.");
     }
 }
 

@@ -391,44 +391,54 @@ internal sealed partial class SpecParser
         return Condition.Parse(text, where, name => Resolve(name, basePlan.Record.IsSingle ? null : basePlan.Record, where, allowLatent: false));
     }
 
-    /// <summary>A 'by' table must cover every code its key can take, or have a "*" case.</summary>
+    /// <summary>A 'by' table (of a draw or of a group's options) must cover every code its key can take, or have a "*" case.</summary>
     private void CheckByTables()
     {
         foreach (var (by, target) in _byDraws)
         {
-            if (by.Fallback is not null)
+            if (by.Fallback is null)
             {
-                continue;
+                CheckCovered(by.Key, by.Where, target.What, by.NumericKeys, by.TextKeys);
             }
+        }
 
-            var key = by.Key;
-            IEnumerable<decimal>? possible = key.Kind switch
+        foreach (var (table, group) in _groupTables)
+        {
+            if (!table.HasFallback)
             {
-                RefKind.Latent => _spec.Latents[key.Index].Draw.PossibleCodes,
-                RefKind.Derived => [1m, 2m],
-                RefKind.SingleItem or RefKind.RosterItem => ItemCodes(key),
-                _ => null,
-            };
-            if (key.Kind == RefKind.Occurrence)
-            {
-                throw new GeneratorSpecException(by.Where, $"'by: OCC' in {target.What} needs a \"*\" case for the occurrences it does not list.");
+                CheckCovered(table.By!, table.Where, $"group {group.Name}", table.NumericKeys, []);
             }
+        }
+    }
 
-            if (key.Kind == RefKind.Stratum)
-            {
-                possible = null;
-                var missing = _pack.Strata.Where(s => s.PlannedSample > 0).Select(s => s.Id).Except(by.TextKeys).ToList();
-                if (missing.Count > 0)
-                {
-                    throw new GeneratorSpecException(by.Where, $"'by: STRATUM' in {target.What} has no case for {string.Join(", ", missing)} and no \"*\" case.");
-                }
-            }
+    private void CheckCovered(NameRef key, SpecLocation where, string what, IEnumerable<decimal> numericKeys, IEnumerable<string> textKeys)
+    {
+        IEnumerable<decimal>? possible = key.Kind switch
+        {
+            RefKind.Latent => _spec.Latents[key.Index].Draw.PossibleCodes,
+            RefKind.Derived => [1m, 2m],
+            RefKind.SingleItem or RefKind.RosterItem => ItemCodes(key),
+            _ => null,
+        };
+        if (key.Kind == RefKind.Occurrence)
+        {
+            throw new GeneratorSpecException(where, $"'by: OCC' in {what} needs a \"*\" case for the occurrences it does not list.");
+        }
 
-            var uncovered = possible?.Except(by.NumericKeys).ToList();
-            if (uncovered is { Count: > 0 })
+        if (key.Kind == RefKind.Stratum)
+        {
+            possible = null;
+            var missing = _pack.Strata.Where(s => s.PlannedSample > 0).Select(s => s.Id).Except(textKeys).ToList();
+            if (missing.Count > 0)
             {
-                throw new GeneratorSpecException(by.Where, $"'by: {key.Name}' in {target.What} has no case for {string.Join(", ", uncovered.Select(TextList.Describe))}; add them or a \"*\" case.");
+                throw new GeneratorSpecException(where, $"'by: STRATUM' in {what} has no case for {string.Join(", ", missing)} and no \"*\" case.");
             }
+        }
+
+        var uncovered = possible?.Except(numericKeys).ToList();
+        if (uncovered is { Count: > 0 })
+        {
+            throw new GeneratorSpecException(where, $"'by: {key.Name}' in {what} has no case for {string.Join(", ", uncovered.Select(TextList.Describe))}; add them or a \"*\" case.");
         }
     }
 

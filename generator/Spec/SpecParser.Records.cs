@@ -106,7 +106,7 @@ internal sealed partial class SpecParser
         }
 
         var first = entries.TryGetValue("options", out var options) ? options
-            : entries.TryGetValue("cases", out var cases) ? _yaml.Mapping(cases, $"the cases of group {name}").Children.FirstOrDefault().Value
+            : entries.TryGetValue("cases", out var cases) ? FirstOptions(cases, name)
             : null;
         if (first is null)
         {
@@ -149,23 +149,22 @@ internal sealed partial class SpecParser
         record.Groups.Add(group);
     }
 
+    /// <summary>The first map of options of a group's <c>cases</c>, looking inside nested <c>by</c> tables.</summary>
+    private YamlNode? FirstOptions(YamlNode cases, string name)
+    {
+        var first = _yaml.Mapping(cases, $"the cases of group {name}").Children.FirstOrDefault().Value;
+        return first is YamlMappingNode inner && IsNestedBy(inner) ? FirstOptions(YamlNodes.Child(inner, "cases")!, name) : first;
+    }
+
+    /// <summary>A case of a group that is itself a table <c>{by: NAME, cases: {...}}</c> rather than a map of options.</summary>
+    private static bool IsNestedBy(YamlMappingNode node) =>
+        YamlNodes.Child(node, "by") is not null && YamlNodes.Child(node, "cases") is not null && node.Children.Count == 2;
+
     private OptionWeights ReadOptionWeights(GroupPlan group, Dictionary<string, YamlNode> entries, RecordPlan? context)
     {
-        double[] Weights(YamlNode node)
-        {
-            var map = _yaml.Entries(_yaml.Mapping(node, $"the options of group {group.Name}"), $"the options of group {group.Name}").ToList();
-            var names = map.Select(m => m.Key).ToList();
-            if (!names.SequenceEqual(group.Options.Select(o => o.Name), StringComparer.OrdinalIgnoreCase))
-            {
-                throw _yaml.Error(node, $"every case of group {group.Name} lists the same options in the same order: {string.Join(", ", group.Options.Select(o => o.Name))}.");
-            }
-
-            return map.Select(m => _yaml.Probability(m.Value, $"the probability of {m.Key}")).ToArray();
-        }
-
         if (entries.TryGetValue("options", out var options))
         {
-            return new OptionWeights(Weights(options), null, null, null);
+            return new OptionWeights(OptionProbabilities(group, options));
         }
 
         if (!entries.TryGetValue("by", out var byNode) || !entries.TryGetValue("cases", out var casesNode))
@@ -173,22 +172,48 @@ internal sealed partial class SpecParser
             throw new GeneratorSpecException(group.Where, $"group {group.Name} needs 'options:' or both 'by:' and 'cases:'.");
         }
 
+        return OptionTable(group, byNode, casesNode, context);
+    }
+
+    /// <summary>
+    /// A <c>by</c> table of a group: each case is a map of options, or another <c>{by, cases}</c> table, so that the
+    /// probabilities can depend on several case variables (alliance, then producer size).
+    /// </summary>
+    private OptionWeights OptionTable(GroupPlan group, YamlNode byNode, YamlNode casesNode, RecordPlan? context)
+    {
         var by = Resolve(_yaml.Scalar(byNode, "by"), context, _yaml.At(byNode), allowLatent: true);
-        var cases = new Dictionary<decimal, double[]>();
-        double[]? fallback = null;
+        var cases = new Dictionary<decimal, OptionWeights>();
+        OptionWeights? fallback = null;
         foreach (var (key, keyNode, value) in _yaml.Entries(_yaml.Mapping(casesNode, "cases"), $"the cases of group {group.Name}"))
         {
+            var weights = value is YamlMappingNode mapping && IsNestedBy(mapping)
+                ? OptionTable(group, YamlNodes.Child(mapping, "by")!, YamlNodes.Child(mapping, "cases")!, context)
+                : new OptionWeights(OptionProbabilities(group, value));
             if (key == "*")
             {
-                fallback = Weights(value);
+                fallback = weights;
             }
             else
             {
-                cases[_yaml.Number(keyNode, $"a case of group {group.Name}")] = Weights(value);
+                cases[_yaml.Number(keyNode, $"a case of group {group.Name}")] = weights;
             }
         }
 
-        return new OptionWeights(null, by, cases, fallback);
+        var table = new OptionWeights(by, cases, fallback, _yaml.At(byNode));
+        _groupTables.Add((table, group));
+        return table;
+    }
+
+    private double[] OptionProbabilities(GroupPlan group, YamlNode node)
+    {
+        var map = _yaml.Entries(_yaml.Mapping(node, $"the options of group {group.Name}"), $"the options of group {group.Name}").ToList();
+        var names = map.Select(m => m.Key).ToList();
+        if (!names.SequenceEqual(group.Options.Select(o => o.Name), StringComparer.OrdinalIgnoreCase))
+        {
+            throw _yaml.Error(node, $"every case of group {group.Name} lists the same options in the same order: {string.Join(", ", group.Options.Select(o => o.Name))}.");
+        }
+
+        return map.Select(m => _yaml.Probability(m.Value, $"the probability of {m.Key}")).ToArray();
     }
 
     private void ReadSum(RecordPlan record, YamlNode node)

@@ -28,6 +28,7 @@ internal sealed partial class SpecParser
     private readonly Dictionary<string, NameRef> _derived = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, TextList> _lists = new(StringComparer.Ordinal);
     private readonly List<(ByDraw Draw, Target Target)> _byDraws = [];
+    private readonly List<(OptionWeights Table, GroupPlan Group)> _groupTables = [];
 
     public SpecParser(SurveyPack pack, string file)
     {

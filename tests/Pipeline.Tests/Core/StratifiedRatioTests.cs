@@ -218,14 +218,67 @@ public sealed class StratifiedRatioTests
         }
     }
 
+    // The designs of Fixtures/r/boundary-proportions.R: strata a (N 400, n 8), b (N 900, n 12), c (N 50, n 3); the expected
+    // bounds are that script's output (R 4.2.2, survey 4.1.1): Korn–Graubard, svyciprop(method = "beta") with the effective
+    // sample size of a 0% or 100% cell set to its respondents.
     [Fact]
-    public void Estimate_AllYes_GivesDegenerateIntervalFlag()
+    public void Estimate_ZeroPercentInTwoStrata_GivesOneSidedKornGraubardIntervalEqualToR()
     {
-        var e = StratifiedRatio.Estimate([new StratumSums("a", 10, 3, 3, 3, 3, 3, 3, 3)]);
+        var e = StratifiedRatio.Estimate(
+        [
+            Proportion("a", 400, 8, yes: 0, respondents: 5),
+            Proportion("b", 900, 12, yes: 0, respondents: 7),
+            Proportion("c", 50, 3, yes: 0, respondents: 0),
+        ]);
+
+        Assert.Equal(0.0, e.Estimate);
+        Assert.Equal(0.0, e.CiLow);
+        Assert.Equal(0.27023914830759688, e.CiHigh, 1e-9);
+        Assert.DoesNotContain(StratifiedRatio.FlagDegenerateCi, e.Flags);
+    }
+
+    [Fact]
+    public void Estimate_HundredPercentInOneStratum_GivesClopperPearsonEqualToR()
+    {
+        var e = StratifiedRatio.Estimate(
+        [
+            Proportion("a", 400, 8, yes: 5, respondents: 5),
+            Proportion("b", 900, 12, yes: 0, respondents: 0),
+            Proportion("c", 50, 3, yes: 0, respondents: 0),
+        ]);
 
         Assert.Equal(1.0, e.Estimate);
-        Assert.Contains(StratifiedRatio.FlagDegenerateCi, e.Flags);
+        Assert.Equal(0.47817624989501861, e.CiLow, 1e-9); // binom.test(5, 5): (α/2)^(1/5)
+        Assert.Equal(1.0, e.CiHigh);
+        Assert.DoesNotContain(StratifiedRatio.FlagDegenerateCi, e.Flags);
     }
+
+    [Fact]
+    public void Estimate_ZeroPercentOfTheWholeDesign_GivesOneSidedIntervalEqualToR()
+    {
+        var e = StratifiedRatio.Estimate(
+        [
+            Proportion("a", 400, 8, yes: 0, respondents: 8),
+            Proportion("b", 900, 12, yes: 0, respondents: 12),
+            Proportion("c", 50, 3, yes: 0, respondents: 3),
+        ]);
+
+        Assert.Equal(0.0, e.CiLow);
+        Assert.Equal(0.14978121567641078, e.CiHigh, 1e-9);
+    }
+
+    [Fact]
+    public void Estimate_SingleRespondentAtHundredPercent_GivesClopperPearsonForOneCase()
+    {
+        var e = StratifiedRatio.Estimate([Proportion("a", 10, 3, yes: 1, respondents: 1)]);
+
+        Assert.Equal(1.0, e.Estimate);
+        Assert.Equal(0.025, e.CiLow, 1e-12); // binom.test(1, 1)$conf.int: [0.025, 1]
+        Assert.Equal(1.0, e.CiHigh);
+    }
+
+    private static StratumSums Proportion(string stratum, long universe, long sampled, long yes, long respondents) =>
+        new(stratum, universe, sampled, Sy: yes, Sx: respondents, Syy: yes, Sxy: yes, Sxx: respondents, DomainCases: respondents);
 
     [Fact]
     public void Estimate_EmptyDenominator_ReturnsNoDataInsteadOfDividingByZero()
