@@ -54,7 +54,6 @@ public static class ParquetTableReader
         private readonly long?[][] _integers = new long?[columns.Count][];
         private readonly double?[][] _reals = new double?[columns.Count][];
         private readonly DateTime?[][] _times = new DateTime?[columns.Count][];
-        private readonly DateOnly?[][] _dates = new DateOnly?[columns.Count][];
         private readonly string?[][] _texts = new string?[columns.Count][];
         private int _capacity = -1;
 
@@ -69,8 +68,7 @@ public static class ParquetTableReader
             {
                 _integers[c] = _kinds[c] == ColumnKind.Integer ? new long?[rows] : [];
                 _reals[c] = _kinds[c] == ColumnKind.Real ? new double?[rows] : [];
-                _times[c] = _kinds[c] == ColumnKind.Timestamp ? new DateTime?[rows] : [];
-                _dates[c] = _kinds[c] == ColumnKind.Date ? new DateOnly?[rows] : [];
+                _times[c] = _kinds[c] is ColumnKind.Timestamp or ColumnKind.Date ? new DateTime?[rows] : [];
                 _texts[c] = _kinds[c] == ColumnKind.Text ? new string?[rows] : [];
             }
 
@@ -88,10 +86,8 @@ public static class ParquetTableReader
                     await group.ReadAsync<double>(field, _reals[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ColumnKind.Timestamp:
+                case ColumnKind.Date: // Parquet.Net reads the logical type DATE as a DateTime at midnight
                     await group.ReadAsync<DateTime>(field, _times[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ColumnKind.Date:
-                    await group.ReadAsync<DateOnly>(field, _dates[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     await group.ReadAsync(field, _texts[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
@@ -108,7 +104,7 @@ public static class ParquetTableReader
                     ColumnKind.Integer => _integers[c][r] is { } i ? CellValue.OfInteger(i) : CellValue.Null,
                     ColumnKind.Real => _reals[c][r] is { } d ? CellValue.OfReal(d) : CellValue.Null,
                     ColumnKind.Timestamp => _times[c][r] is { } t ? CellValue.OfTimestamp(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))) : CellValue.Null,
-                    ColumnKind.Date => _dates[c][r] is { } d ? CellValue.OfDate(d) : CellValue.Null,
+                    ColumnKind.Date => _times[c][r] is { } d ? CellValue.OfDate(DateOnly.FromDateTime(d)) : CellValue.Null,
                     _ => CellValue.OfText(_texts[c][r]),
                 };
             }
