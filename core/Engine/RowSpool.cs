@@ -86,6 +86,7 @@ internal sealed class RowSpool : IDisposable
             {
                 case ColumnKind.Integer:
                 case ColumnKind.Timestamp:
+                case ColumnKind.Date:
                     at += WriteVarint(span[at..], (ulong)((cell.Integer << 1) ^ (cell.Integer >> 63)));
                     break;
                 case ColumnKind.Real:
@@ -157,6 +158,7 @@ internal sealed class RowSpool : IDisposable
             {
                 case ColumnKind.Integer:
                 case ColumnKind.Timestamp:
+                case ColumnKind.Date:
                     var zigzag = ReadVarint(span, ref at);
                     row[c] = CellValue.OfInteger((long)(zigzag >> 1) ^ -(long)(zigzag & 1));
                     break;

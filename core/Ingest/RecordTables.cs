@@ -206,7 +206,8 @@ internal sealed class RecordTables : IAsyncDisposable
     private static Dictionary<string, string> WithValueLabels(IReadOnlyDictionary<string, string> metadata, RecordLayout layout, int[] kept)
     {
         var labels = new SortedDictionary<string, SortedDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var column in kept.Select(i => layout.Columns[i]).Where(c => c.Privacy == PersonalData.None && c.Item.PrimaryValueSet is not null))
+        // A date column's values are dates, not codes: its value set (a range of YYYYMMDD numbers) labels none of them.
+        foreach (var column in kept.Select(i => layout.Columns[i]).Where(c => c.Privacy == PersonalData.None && c.Date is null && c.Item.PrimaryValueSet is not null))
         {
             var codes = new SortedDictionary<string, string>(StringComparer.Ordinal);
             foreach (var value in column.Item.PrimaryValueSet!.Values.Where(v => v.Label.Length > 0))

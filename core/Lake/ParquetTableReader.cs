@@ -68,7 +68,7 @@ public static class ParquetTableReader
             {
                 _integers[c] = _kinds[c] == ColumnKind.Integer ? new long?[rows] : [];
                 _reals[c] = _kinds[c] == ColumnKind.Real ? new double?[rows] : [];
-                _times[c] = _kinds[c] == ColumnKind.Timestamp ? new DateTime?[rows] : [];
+                _times[c] = _kinds[c] is ColumnKind.Timestamp or ColumnKind.Date ? new DateTime?[rows] : [];
                 _texts[c] = _kinds[c] == ColumnKind.Text ? new string?[rows] : [];
             }
 
@@ -86,6 +86,7 @@ public static class ParquetTableReader
                     await group.ReadAsync<double>(field, _reals[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ColumnKind.Timestamp:
+                case ColumnKind.Date: // Parquet.Net reads the logical type DATE as a DateTime at midnight
                     await group.ReadAsync<DateTime>(field, _times[c].AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
@@ -103,6 +104,7 @@ public static class ParquetTableReader
                     ColumnKind.Integer => _integers[c][r] is { } i ? CellValue.OfInteger(i) : CellValue.Null,
                     ColumnKind.Real => _reals[c][r] is { } d ? CellValue.OfReal(d) : CellValue.Null,
                     ColumnKind.Timestamp => _times[c][r] is { } t ? CellValue.OfTimestamp(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))) : CellValue.Null,
+                    ColumnKind.Date => _times[c][r] is { } d ? CellValue.OfDate(DateOnly.FromDateTime(d)) : CellValue.Null,
                     _ => CellValue.OfText(_texts[c][r]),
                 };
             }

@@ -213,12 +213,13 @@ public sealed class ParquetTableWriter : IAsyncDisposable
 
         // Conversions at write time, one array per buffer set reused by every column and group.
         private DateTime[] _times = [];
+        private DateOnly[] _dates = [];
         private ReadOnlyMemory<char>[] _chars = [];
 
         public ColumnBuffers(IReadOnlyList<TableColumn> columns, int rows)
         {
             _kinds = columns.Select(c => c.Kind).ToArray();
-            _integers = _kinds.Select(k => k is ColumnKind.Integer or ColumnKind.Timestamp ? new long[rows] : []).ToArray();
+            _integers = _kinds.Select(k => k is ColumnKind.Integer or ColumnKind.Timestamp or ColumnKind.Date ? new long[rows] : []).ToArray();
             _reals = _kinds.Select(k => k == ColumnKind.Real ? new double[rows] : []).ToArray();
             _texts = _kinds.Select(k => k == ColumnKind.Text ? new string[rows] : []).ToArray();
             _defined = _kinds.Select(_ => new int[rows]).ToArray();
@@ -252,6 +253,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                 {
                     case ColumnKind.Integer:
                     case ColumnKind.Timestamp:
+                    case ColumnKind.Date:
                         _integers[c][at] = cell.Integer;
                         break;
                     case ColumnKind.Real:
@@ -285,6 +287,16 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                     }
 
                     await group.WriteAllPartsAsync<DateTime>(field, _times.AsMemory(0, present), defined, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ColumnKind.Date:
+                    // Buffered as the number YYYYMMDD; the validator lets only real dates into a date column.
+                    _dates = _dates.Length >= present ? _dates : new DateOnly[_integers[c].Length];
+                    for (var i = 0; i < present; i++)
+                    {
+                        _dates[i] = CellValue.DateOf(_integers[c][i]) ?? throw new InvalidOperationException($"Column {field.Name} holds {_integers[c][i]}, which is no date YYYYMMDD: a date column takes only dates (the validator rejects the others and cleaning nulls special codes).");
+                    }
+
+                    await group.WriteAllPartsAsync<DateOnly>(field, _dates.AsMemory(0, present), defined, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ColumnKind.Real:
                     await group.WriteAllPartsAsync<double>(field, _reals[c].AsMemory(0, present), defined, null, cancellationToken).ConfigureAwait(false);
@@ -326,6 +338,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         ColumnKind.Real => new DataField<double?>(column.Name),
         ColumnKind.Text => new DataField<string>(column.Name, true),
         ColumnKind.Timestamp => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: true),
+        ColumnKind.Date => new DataField<DateOnly?>(column.Name),
         _ => throw new ArgumentOutOfRangeException(nameof(column), column.Kind, null),
     };
 

@@ -18,6 +18,12 @@ public sealed record LayoutColumn(string Name, DictionaryItem Item, bool IsId, C
 {
     /// <summary>For a subitem's column: where its value lies in its parent's stored text; null for any other column.</summary>
     public SubitemSource? Subitem { get; init; }
+
+    /// <summary>
+    /// The date format when the item's values are dates (<see cref="SurveyPack.DateFormatOf"/>): the column's kind is then
+    /// <see cref="ColumnKind.Date"/>, and the validator reads each value as a date in this format. Null for any other column.
+    /// </summary>
+    public DateFormat? Date { get; init; }
 }
 
 /// <summary>
@@ -196,9 +202,11 @@ public sealed class RecordLayout
             : own == PersonalData.Pseudonymise || inherited == PersonalData.Pseudonymise ? PersonalData.Pseudonymise
             : PersonalData.None;
 
-        var kind = item.DataType == ItemDataType.Alpha || privacy == PersonalData.Pseudonymise ? ColumnKind.Text
+        var date = isId || privacy != PersonalData.None ? null : pack.DateFormatOf(item);
+        var kind = date is not null ? ColumnKind.Date
+            : item.DataType == ItemDataType.Alpha || privacy == PersonalData.Pseudonymise ? ColumnKind.Text
             : item.Decimals > 0 ? ColumnKind.Real
             : ColumnKind.Integer;
-        return new LayoutColumn(item.Name, item, isId, kind, privacy);
+        return new LayoutColumn(item.Name, item, isId, kind, privacy) { Date = date };
     }
 }

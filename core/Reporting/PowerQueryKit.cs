@@ -35,6 +35,7 @@ public static class PowerQueryKit
         ColumnKind.Real => "type number",
         ColumnKind.Text => "type text",
         ColumnKind.Timestamp => "type datetimezone",
+        ColumnKind.Date => "type date",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -78,6 +78,17 @@ public sealed class PowerQueryTests(SampleRun sample)
     }
 
     [Fact]
+    public async Task CuratedQuery_DateItemOfThePack_IsTypedDateAsTheParquetDateColumn()
+    {
+        var parquet = await sample.DownloadAsync(LakeZone.Curated, sample.CuratedPathOf("PARTICIPANT_REC"));
+        var declared = Assert.Single(MQuery.Read(Path.Combine(RepoPaths.PowerBi, "curated", Survey, "PARTICIPANT_REC.pq")).TypedColumnLists());
+
+        Assert.Contains(("C1_DATE", "type date"), declared);
+        Assert.Contains(("C1_DATE", "type date"), await ParquetColumnsAsync(parquet));
+        Assert.Contains("{\"C1_DATE\", type date}", await PowerQueryKit.CuratedQueryAsync(sample.Pack, sample.Pack.Dictionary.FindRecord("PARTICIPANT_REC")!), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LabelsQuery_LabelsTable_DeclaresTheLabelsParquetColumnsAndTypes()
     {
         var parquet = await sample.DownloadAsync(LakeZone.Curated, LabelsTable.PathOf(Survey));
@@ -165,6 +176,9 @@ public sealed class PowerQueryTests(SampleRun sample)
 
     private static string MTypeOf(DataField field, string file) => field switch
     {
+        // INT32 with the logical type DATE (a date item of the dictionary or of pack.yaml's dates): Parquet.Document gives a
+        // date. First: Parquet.Net reports such a field as adjusted to UTC too.
+        DateTimeDataField { DateTimeFormat: DateTimeFormat.Date } => "type date",
         DateTimeDataField { IsAdjustedToUTC: true } => "type datetimezone",
         _ when field.ClrType == typeof(long) => "Int64.Type",
         _ when field.ClrType == typeof(double) => "type number",

@@ -43,7 +43,7 @@ public sealed class RowValues
         cell.IsNull ? null
         : kind switch
         {
-            ColumnKind.Integer or ColumnKind.Timestamp => cell.Integer,
+            ColumnKind.Integer or ColumnKind.Timestamp or ColumnKind.Date => cell.Integer,
             ColumnKind.Real => cell.Real,
             _ => double.TryParse(cell.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : 0,
         };
@@ -53,7 +53,7 @@ public sealed class RowValues
         cell.IsNull ? string.Empty
         : kind switch
         {
-            ColumnKind.Integer or ColumnKind.Timestamp => cell.Integer.ToString(CultureInfo.InvariantCulture),
+            ColumnKind.Integer or ColumnKind.Timestamp or ColumnKind.Date => cell.Integer.ToString(CultureInfo.InvariantCulture),
             ColumnKind.Real => cell.Real.ToString(CultureInfo.InvariantCulture),
             _ => cell.Text ?? string.Empty,
         };

@@ -145,6 +145,9 @@ public sealed class RecordCleaner
     /// </summary>
     public long? NulledCode(int column) => column < _nulledCodes.Length ? _nulledCodes[column] : null;
 
+    /// <summary>Whether cleaning sets <paramref name="code"/> in <paramref name="column"/> to null (a dictionary special value or a pack special code).</summary>
+    public bool IsSpecialCode(int column, long code) => column < _special.Length && _special[column]?.ContainsKey(code) == true;
+
     private CellValue Derive(CellValue[] cells, DerivedColumn definition, RuleExpression value, int unit)
     {
         if (definition.IsFlag)

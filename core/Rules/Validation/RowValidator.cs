@@ -229,7 +229,7 @@ public sealed class RowValidator
         return column.Item.DataType == ItemDataType.Numeric ? ConvertNumber(row, column, _codes[c], text, issues) : ConvertText(row, column, text, issues);
     }
 
-    private static CellValue ConvertNumber(SourceRow row, LayoutColumn column, NumericCodes? codes, string text, List<RowIssue> issues)
+    private CellValue ConvertNumber(SourceRow row, LayoutColumn column, NumericCodes? codes, string text, List<RowIssue> issues)
     {
         var item = column.Item;
         if (item.Decimals == 0 && TryParseWhole(text, out var whole, out var significant))
@@ -249,6 +249,7 @@ public sealed class RowValidator
             {
                 ColumnKind.Text => CellValue.OfText(text),
                 ColumnKind.Real => CellValue.OfReal(whole),
+                ColumnKind.Date => DateOf(row, column, whole, text, issues),
                 _ => CellValue.OfInteger(whole),
             };
         }
@@ -281,8 +282,41 @@ public sealed class RowValidator
         {
             ColumnKind.Text => CellValue.OfText(text),
             ColumnKind.Real => CellValue.OfReal((double)value),
+            ColumnKind.Date => DateOf(row, column, (long)value, text, issues),
             _ => CellValue.OfInteger((long)value),
         };
+    }
+
+    /// <summary>
+    /// A date item's number as a date cell (the number YYYYMMDD, whatever the item's format). A special code (a dictionary
+    /// special value or a pack special code, which cleaning then sets to null) is kept as it is. Anything else that is no
+    /// calendar date is an error, like a code outside the value set: the row goes to quarantine, its text kept there.
+    /// </summary>
+    private CellValue DateOf(SourceRow row, LayoutColumn column, long number, string text, List<RowIssue> issues)
+    {
+        if (column.Date!.TryRead(number, out var date))
+        {
+            return CellValue.OfDate(date);
+        }
+
+        return IsSpecialCode(column, number) ? CellValue.OfInteger(number) : Rejected(issues, NotADate(row, column, text));
+    }
+
+    private bool IsSpecialCode(LayoutColumn column, long number)
+    {
+        if (_cleaner is not null)
+        {
+            return _cleaner.IsSpecialCode(_layout.IndexOf(column.Name), number);
+        }
+
+        return column.Item.PrimaryValueSet?.Values.Any(v => v.Special is not null && v.ContainsNumber(number)) == true;
+    }
+
+    private static RowIssue NotADate(SourceRow row, LayoutColumn column, string text)
+    {
+        var format = column.Date!;
+        var example = format.Text.Replace("YYYY", "2022", StringComparison.Ordinal).Replace("MM", "08", StringComparison.Ordinal).Replace("DD", "15", StringComparison.Ordinal);
+        return Issue(row, column, text, Rules.InvalidDate, IssueSeverity.Error, $"{column.Name}={Shown(column, text)} is not a date in the format {format.Text}; expected {format.Length} digits naming a real day (month 01-12, a day the month has), such as {example} for 15 August 2022.");
     }
 
     private static CellValue Rejected(List<RowIssue> issues, RowIssue issue)
@@ -311,6 +345,12 @@ public sealed class RowValidator
         {
             issues.Add(Issue(row, column, text, Rules.OutOfValueSet, IssueSeverity.Error, $"{column.Name}='{Shown(column, text)}' is not in value set {valueSet.Name}."));
             return CellValue.Null;
+        }
+
+        if (column.Date is { } format)
+        {
+            // An alpha date item: the text as stored, exactly the format's digits.
+            return format.TryRead(text.AsSpan(), out var date) ? CellValue.OfDate(date) : Rejected(issues, NotADate(row, column, text));
         }
 
         return CellValue.OfText(text);

@@ -58,6 +58,14 @@ public sealed record DictionaryItem(
 {
     /// <summary>The first value set is the one CSPro uses for validation and special values.</summary>
     public ValueSet? PrimaryValueSet => ValueSets.Count > 0 ? ValueSets[0] : null;
+
+    /// <summary>
+    /// The date format (<see cref="DateFormat.CsproFormats"/>) when the dictionary captures the item as a date
+    /// (<c>CaptureType=Date</c> with <c>CaptureDateFormat</c> in text, <c>"capture": {"type": "date", "dateFormat": ...}</c>
+    /// in JSON), or null. A missing or unknown format is CSPro's default for the length; an item CSPro cannot capture as
+    /// a date (decimals, a length other than 4, 6 or 8) has none, as CSPro falls back to a text box.
+    /// </summary>
+    public string? CaptureDateFormat { get; init; }
 }
 
 public sealed record ValueSet(string Name, string Label, IReadOnlyList<ValueSetEntry> Values)

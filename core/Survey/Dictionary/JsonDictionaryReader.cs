@@ -245,7 +245,24 @@ public static class JsonDictionaryReader
             }
 
             var valueSets = Array(json, "valueSets", path).Select((vs, v) => ValueSet(vs, $"{path}.valueSets[{v}]")).ToList();
-            return new DictionaryItem(name, Label(json), start, length, dataType.Value, decimals, decimalMark, zeroFill, occurrences, isSubitem, valueSets);
+            var item = new DictionaryItem(name, Label(json), start, length, dataType.Value, decimals, decimalMark, zeroFill, occurrences, isSubitem, valueSets);
+            return item with { CaptureDateFormat = CaptureDateFormat(item, json) };
+        }
+
+        /// <summary>
+        /// <c>"capture": {"type": "date", "dateFormat": "YYYYMMDD"}</c> (cspro <c>CaptureInfo::WriteJson</c>: the type in
+        /// camel case, the format under <c>dateFormat</c>); null for any other capture type or none.
+        /// </summary>
+        private static string? CaptureDateFormat(DictionaryItem item, JsonElement json)
+        {
+            if (!json.TryGetProperty("capture", out var capture) || capture.ValueKind != JsonValueKind.Object
+                || !capture.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+
+            var format = capture.TryGetProperty("dateFormat", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+            return DateCapture.FormatOf(item, type.GetString(), format);
         }
 
         private ValueSet ValueSet(JsonElement json, string path)

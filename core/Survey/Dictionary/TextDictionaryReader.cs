@@ -195,6 +195,8 @@ public static class TextDictionaryReader
             else if (Is(key, "Decimal")) { item.Decimals = Int(value, key, line); }
             else if (Is(key, "DecimalChar")) { item.DecimalChar = YesNo(value, key, line); }
             else if (Is(key, "ZeroFill")) { item.ZeroFill = YesNo(value, key, line); }
+            else if (Is(key, "CaptureType") || Is(key, "DataCaptureType")) { item.CaptureType = value.Trim(); }
+            else if (Is(key, "CaptureDateFormat")) { item.CaptureDateFormat = value.Trim(); }
         }
 
         private void SetValueSetKey(string key, string value, int line)
@@ -295,7 +297,8 @@ public static class TextDictionaryReader
                 valueSets.Add(set);
             }
 
-            return new DictionaryItem(d.Name, d.Label, d.Start, d.Length, d.DataType, d.Decimals, d.DecimalChar, d.ZeroFill, d.Occurrences, d.IsSubitem, valueSets);
+            var item = new DictionaryItem(d.Name, d.Label, d.Start, d.Length, d.DataType, d.Decimals, d.DecimalChar, d.ZeroFill, d.Occurrences, d.IsSubitem, valueSets);
+            return item with { CaptureDateFormat = DateCapture.FormatOf(item, d.CaptureType, d.CaptureDateFormat) };
         }
 
         private void RequireLevel(int line)
@@ -367,6 +370,8 @@ public static class TextDictionaryReader
         public bool ZeroFill { get; set; }
         public int Occurrences { get; set; } = 1;
         public bool IsSubitem { get; set; }
+        public string? CaptureType { get; set; }
+        public string? CaptureDateFormat { get; set; }
         public List<ValueSetDraft> ValueSets { get; } = [];
     }
 

@@ -26,6 +26,17 @@ public sealed class PackManifest
 
     /// <summary>What the per-upload quality report tabulates (enumerator item, interview times, don't-know codes).</summary>
     public QualityManifest Quality { get; init; } = new();
+
+    /// <summary>
+    /// Items that hold dates, with their CSPro date format (<c>C1_DATE: YYYYMMDD</c>): they become DATE columns in the
+    /// curated lake, and a value that is no calendar date is an issue. Needed for items the dictionary does not capture
+    /// as dates (no <c>CaptureType=Date</c>); an entry here wins over the dictionary's format, and <c>none</c> keeps a
+    /// date-captured item a number. Default: none, so only the dictionary's date items are dates.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Dates { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>The value of a <see cref="Dates"/> entry that keeps an item the dictionary captures as a date a number.</summary>
+    public const string NotADate = "none";
 }
 
 public sealed class DesignManifest

@@ -72,6 +72,11 @@ internal static class PackScaffoldTexts
             # Example: cleaning: cleaning.yaml   (format: survey-packs/peru-coffee-cacao/cleaning.yaml)
             # cleaning: cleaning.yaml
 
+            # dates: items that hold dates, with their CSPro format: DATE columns in the curated lake, and a value that is
+            # no calendar day is an error. Items the dictionary captures as dates (CaptureType=Date) need no entry; list
+            # dates kept as plain numbers, one "ITEM: FORMAT" line each under dates:, e.g. INTERVIEW_DATE: YYYYMMDD.
+            # Optional; default: none (docs/adding-a-survey.md, "Dates").
+
             # quality: what each upload's quality report tabulates. All optional.
             quality:
               # enumeratorItem: the item naming the interviewer (list it under personalData.pseudonymise too); enables the

@@ -77,6 +77,19 @@ public sealed class SurveyPack
         return codes;
     }
 
+    /// <summary>
+    /// The date format of <paramref name="item"/> when its values are dates in the lake, or null: the pack's
+    /// <c>dates</c> entry if it has one (<c>none</c> = not a date), else the dictionary's date capture. Only a full date
+    /// (four-digit year, month, day) of a non-ID item is a date; a two-digit year or a partial date stays a number.
+    /// </summary>
+    public DateFormat? DateFormatOf(DictionaryItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var declared = Manifest.Dates.FirstOrDefault(d => string.Equals(d.Key, item.Name, StringComparison.OrdinalIgnoreCase)).Value;
+        var format = DateFormat.Parse(declared ?? item.CaptureDateFormat);
+        return format is { IsFullDate: true } && format.Length == item.Length && !Dictionary.Levels.Any(l => l.IdItems.Contains(item)) ? format : null;
+    }
+
     /// <summary>True when the item must not reach the curated lake in clear.</summary>
     public bool IsPersonal(string item) =>
         Manifest.PersonalData.Drop.Contains(item, StringComparer.OrdinalIgnoreCase) ||
@@ -276,6 +289,8 @@ public sealed class SurveyPack
             }
         }
 
+        CheckDates(manifest, dictionary, manifestPath, lines, problems);
+
         // A subitem's characters are also in its parent's column: protecting the subitem alone leaves them in the lake.
         var personal = manifest.PersonalData.Drop.Concat(manifest.PersonalData.Pseudonymise).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (keys, items, verb) in new (string[], IReadOnlyList<string>, string)[] { (["personalData", "drop"], manifest.PersonalData.Drop, "drop"), (["personalData", "pseudonymise"], manifest.PersonalData.Pseudonymise, "pseudonymise") })
@@ -286,6 +301,40 @@ public sealed class SurveyPack
                 {
                     problems.Add($"{Where(manifestPath, lines.Position(keys, item))}: {string.Join('.', keys)} names {subitem.Name}, a subitem of {parent.Name}: {verb} {parent.Name} (its subitems go with it), or its characters reach the lake in {parent.Name}.");
                 }
+            }
+        }
+    }
+
+    /// <summary>Each <c>dates</c> entry names an item that can hold that date: not an ID, no decimals, the format's length.</summary>
+    private static void CheckDates(PackManifest manifest, DataDictionary dictionary, string manifestPath, YamlLines lines, List<string> problems)
+    {
+        var full = string.Join(", ", DateFormat.CsproFormats.Select(DateFormat.Parse).Where(f => f!.IsFullDate));
+        foreach (var (name, text) in manifest.Dates)
+        {
+            var where = Where(manifestPath, lines.Position(["dates", name]) ?? lines.Position(["dates"]));
+            if (dictionary.FindItem(name) is not { } item)
+            {
+                problems.Add($"{where}: dates names '{name}', which is not an item of the dictionary {manifest.Dictionary}; correct the name or remove it.");
+                continue;
+            }
+
+            if (string.Equals(text?.Trim(), PackManifest.NotADate, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var format = DateFormat.Parse(text);
+            if (format is not { IsFullDate: true })
+            {
+                problems.Add($"{where}: dates.{name} is '{text}'; write one of CSPro's full-date formats ({full}), or '{PackManifest.NotADate}' to keep the item a number. Two-digit years and partial dates stay numbers.");
+            }
+            else if (dictionary.Levels.Any(l => l.IdItems.Contains(item)))
+            {
+                problems.Add($"{where}: dates names {item.Name}, an ID item; ID items stay numbers, since they make the case key. Remove the entry.");
+            }
+            else if (item.Decimals > 0 || item.Length != format.Length)
+            {
+                problems.Add($"{where}: dates.{name} is {format.Text} ({format.Length} digits), but {item.Name} has length {item.Length}{(item.Decimals > 0 ? $" and {item.Decimals} decimals" : string.Empty)}; a date item holds exactly the format's digits, without decimals. Correct the format or the item.");
             }
         }
     }
@@ -332,6 +381,7 @@ public sealed class SurveyPack
             InvalidDesign = m.Design?.InvalidDesign ?? DesignManifest.InvalidDesignFail,
         },
         PersonalData = new PersonalDataManifest { Drop = NoNulls(m.PersonalData?.Drop), Pseudonymise = NoNulls(m.PersonalData?.Pseudonymise) },
+        Dates = m.Dates ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty,
         Quality = m.Quality is { } q
             ? new QualityManifest { EnumeratorItem = q.EnumeratorItem, DurationItems = NoNulls(q.DurationItems), DontKnowCodes = q.DontKnowCodes ?? new QualityManifest().DontKnowCodes, MaxMarginalCodes = q.MaxMarginalCodes }
             : new QualityManifest(),
