@@ -22,14 +22,9 @@ public sealed class FindingsReport
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private static readonly Dictionary<string, string> FlagMeaning = new(StringComparer.Ordinal)
-    {
-        [ReportCell.SmallCell] = "fewer respondents in the denominator than the pack's small-cell threshold ({0}): read with caution.",
-        [ReportCell.UncoveredStrata] = "the cell could include strata that have a universe but no sample; the estimate covers the sampled strata only (see the coverage note).",
-        [StratifiedRatio.FlagSingleCaseStratum] = "a stratum has a single case in this cell; it adds no variance, so the interval may be too narrow.",
-        [StratifiedRatio.FlagDegenerateCi] = "the estimate has no variance (a proportion of 0% or 100%, or a mean of equal values): the interval is not defined.",
-        [StratifiedRatio.FlagNoData] = "nobody in the denominator: no estimate.",
-    };
+    /// <summary>The flags the notes explain, in order; each one's meaning is the text <c>findings.flag.&lt;flag&gt;</c>.</summary>
+    private static readonly string[] Flags =
+        [ReportCell.SmallCell, ReportCell.UncoveredStrata, StratifiedRatio.FlagSingleCaseStratum, StratifiedRatio.FlagDegenerateCi, StratifiedRatio.FlagNoData];
 
     private readonly ReportAssets _assets;
     private readonly TimeProvider _time;
@@ -54,7 +49,9 @@ public sealed class FindingsReport
     /// <summary>
     /// Writes the page (UTF-8) to <paramref name="output"/>, which stays open. <paramref name="rows"/> are the run's
     /// fact rows (<see cref="FindingsRun.Rows"/>); an indicator with no row still gets its section, saying so.
-    /// <paramref name="confidence"/> is the level the run used (<see cref="FindingsOptions.Confidence"/>).
+    /// <paramref name="confidence"/> is the level the run used (<see cref="FindingsOptions.Confidence"/>). The page is in
+    /// the pack's language (<see cref="SurveyPack.Language"/>); when the dictionary has others, the page carries each of
+    /// them too and a switch at the top shows one (<see cref="LanguageSwitch"/>).
     /// </summary>
     public async Task WriteHtmlAsync(SurveyPack pack, FindingsRunRecord run, IReadOnlyList<FindingRow> rows, Stream output, double confidence = 0.95, CancellationToken cancellationToken = default)
     {
@@ -62,20 +59,37 @@ public sealed class FindingsReport
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(output);
-        var model = FindingsReportModel.From(pack, rows);
         var confidenceLabel = (confidence * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+        var languages = LanguageSwitch.Order(pack);
         var html = new StringBuilder(capacity: 300_000);
-        AppendHead(html, pack);
-        AppendHeader(html, pack, run, confidenceLabel, model);
-        foreach (var indicator in model.Indicators)
+        var first = new ReportLabels(pack, languages[0]);
+        AppendHead(html, pack, first);
+        var firstModel = FindingsReportModel.From(pack, rows, first);
+        html.Append("<body data-survey=\"").Append(Encode(pack.Id)).Append("\" data-run-id=\"").Append(Encode(run.RunId))
+            .Append("\" data-indicators=\"").Append(firstModel.Indicators.Count.ToString(CultureInfo.InvariantCulture)).Append("\">\n");
+        LanguageSwitch.AppendSwitch(html, languages, first.Texts);
+        foreach (var language in languages)
         {
-            AppendIndicator(html, indicator, confidenceLabel);
+            // Each language is the same page body; the ones not shown first prefix their ids ("es-chart-3"), so ids stay unique.
+            var labels = language == languages[0] ? first : new ReportLabels(pack, language);
+            var model = language == languages[0] ? firstModel : FindingsReportModel.From(pack, rows, labels);
+            var body = new StringBuilder(capacity: 100_000);
+            AppendHeader(body, pack, run, confidenceLabel, model, labels);
+            foreach (var indicator in model.Indicators)
+            {
+                AppendIndicator(body, indicator, confidenceLabel, labels.Texts);
+            }
+
+            AppendNotes(body, pack, confidenceLabel, labels.Texts);
+            var prefix = LanguageSwitch.IdPrefix(languages, language);
+            html.Append(LanguageSwitch.MainStart(languages, language)).Append(LanguageSwitch.PrefixIds(body.ToString(), prefix))
+                .Append("</main>\n<script type=\"application/json\" id=\"").Append(prefix).Append("findings-data\">")
+                .Append(ChartData(model, confidenceLabel, labels))
+                .Append("</script>\n");
         }
 
-        AppendNotes(html, pack, confidenceLabel);
-        html.Append("</main>\n<script type=\"application/json\" id=\"findings-data\">")
-            .Append(ChartData(model, confidenceLabel))
-            .Append("</script>\n<script>\n").Append(_assets.ChartJs)
+        html.Append("<script>\n").Append(LanguageSwitch.Script)
+            .Append("\n</script>\n<script>\n").Append(_assets.ChartJs)
             .Append("\n</script>\n<script>\n").Append(_assets.ErrorBars)
             .Append("\n</script>\n<script>\n").Append(FindingsReportPage.Script)
             .Append("\n</script>\n</body>\n</html>\n");
@@ -85,30 +99,28 @@ public sealed class FindingsReport
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static void AppendHead(StringBuilder html, SurveyPack pack)
+    private static void AppendHead(StringBuilder html, SurveyPack pack, ReportLabels labels)
     {
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        html.Append("<!DOCTYPE html>\n<html lang=\"").Append(Encode(labels.Language)).Append("\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             // Nothing may be fetched: the page must read the same on a laptop without network.
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n")
-            .Append("<title>Findings — ").Append(Encode(pack.Manifest.Title)).Append("</title>\n")
-            .Append("<style>\n").Append(FindingsReportPage.Style).Append("</style>\n</head>\n");
+            .Append("<title>").Append(Encode(labels.Texts.Format("findings.title", labels.SurveyTitle))).Append("</title>\n")
+            .Append("<style>\n").Append(FindingsReportPage.Style).Append(LanguageSwitch.Style).Append("</style>\n</head>\n");
     }
 
-    private void AppendHeader(StringBuilder html, SurveyPack pack, FindingsRunRecord run, string confidenceLabel, FindingsReportModel model)
+    private void AppendHeader(StringBuilder html, SurveyPack pack, FindingsRunRecord run, string confidenceLabel, FindingsReportModel model, ReportLabels labels)
     {
-        html.Append("<body data-survey=\"").Append(Encode(pack.Id)).Append("\" data-run-id=\"").Append(Encode(run.RunId))
-            .Append("\" data-indicators=\"").Append(model.Indicators.Count.ToString(CultureInfo.InvariantCulture)).Append("\">\n<main>\n")
-            .Append("<h1>Findings — ").Append(Encode(pack.Manifest.Title)).Append("</h1>\n")
-            .Append("<p class=\"subtitle\">Design-weighted estimates (proportions, means, totals) recomputed from the current curated data, with ").Append(confidenceLabel)
-            .Append(" confidence intervals, beside the values published in the report.</p>\n<dl class=\"facts\">\n");
-        Fact(html, "Run date", run.StartedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
-        Fact(html, "Run", $"<code>{Encode(run.RunId)}</code> ({Encode(run.Status.ToString())})", encoded: true);
-        Fact(html, "Survey pack", $"<code>{Encode(pack.Id)}</code>, content <code>{Encode(Short(pack.ContentHash))}</code>", encoded: true);
-        Fact(html, "Inputs", $"{run.Uploads.ToString("N0", CultureInfo.InvariantCulture)} uploads in the current view; {run.Cases.ToString("N0", CultureInfo.InvariantCulture)} cases in the design; fingerprint <code>{Encode(Short(run.InputsFingerprint))}</code>", encoded: true);
-        Fact(html, "Coverage", string.IsNullOrWhiteSpace(run.Message) ? "—" : run.Message);
-        Fact(html, "Indicators", $"{model.Indicators.Count} in the catalogue, {model.Indicators.Sum(i => i.Cells.Count)} cells");
-        Fact(html, "Generated", _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+        var t = labels.Texts;
+        html.Append("<h1>").Append(Encode(t.Format("findings.title", labels.SurveyTitle))).Append("</h1>\n")
+            .Append("<p class=\"subtitle\">").Append(Encode(t.Format("findings.subtitle", confidenceLabel))).Append("</p>\n<dl class=\"facts\">\n");
+        Fact(html, t["findings.fact.run_date"], run.StartedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+        Fact(html, t["findings.fact.run"], $"<code>{Encode(run.RunId)}</code> ({Encode(run.Status.ToString())})", encoded: true);
+        Fact(html, t["findings.fact.pack"], Html(t, "findings.fact.pack_value", $"<code>{Encode(pack.Id)}</code>", $"<code>{Encode(Short(pack.ContentHash))}</code>"), encoded: true);
+        Fact(html, t["findings.fact.inputs"], Html(t, "findings.fact.inputs_value", run.Uploads.ToString("N0", CultureInfo.InvariantCulture), run.Cases.ToString("N0", CultureInfo.InvariantCulture), $"<code>{Encode(Short(run.InputsFingerprint))}</code>"), encoded: true);
+        Fact(html, t["findings.fact.coverage"], string.IsNullOrWhiteSpace(run.Message) ? "—" : run.Message);
+        Fact(html, t["findings.fact.indicators"], t.Format("findings.fact.indicators_value", model.Indicators.Count, model.Indicators.Sum(i => i.Cells.Count)));
+        Fact(html, t["findings.fact.generated"], _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
         html.Append("</dl>\n<div class=\"legend\">");
         foreach (var breakdown in model.Breakdowns)
         {
@@ -116,14 +128,14 @@ public sealed class FindingsReport
                 .Append(Encode(breakdown.Label)).Append("</span>");
         }
 
-        html.Append("<span><span class=\"swatch\" style=\"background:").Append(PublishedColor).Append("\"></span>Published in the report</span>")
-            .Append("<span><span class=\"swatch\" style=\"background:repeating-linear-gradient(45deg,#1b4965 0 2px,#fff 2px 5px);border:1px solid #1b4965\"></span>Small cell (n &lt; ")
-            .Append(pack.Manifest.Design.SmallCellThreshold.ToString(CultureInfo.InvariantCulture)).Append(")</span>")
-            .Append("<span>Whiskers: ").Append(confidenceLabel).Append(" confidence interval</span>")
-            .Append("<span>† uncovered strata</span></div>\n");
+        html.Append("<span><span class=\"swatch\" style=\"background:").Append(PublishedColor).Append("\"></span>").Append(Encode(t["findings.legend.published"])).Append("</span>")
+            .Append("<span><span class=\"swatch\" style=\"background:repeating-linear-gradient(45deg,#1b4965 0 2px,#fff 2px 5px);border:1px solid #1b4965\"></span>")
+            .Append(Encode(t.Format("findings.legend.small_cell", pack.Manifest.Design.SmallCellThreshold))).Append("</span>")
+            .Append("<span>").Append(Encode(t.Format("findings.legend.whiskers", confidenceLabel))).Append("</span>")
+            .Append("<span>").Append(Encode(t["findings.legend.uncovered"])).Append("</span></div>\n");
     }
 
-    private static void AppendIndicator(StringBuilder html, ReportIndicator indicator, string confidenceLabel)
+    private static void AppendIndicator(StringBuilder html, ReportIndicator indicator, string confidenceLabel, ReportTexts t)
     {
         var d = indicator.Definition;
         html.Append("<section class=\"indicator\" id=\"indicator-").Append(Encode(d.Id)).Append("\" data-indicator-id=\"").Append(Encode(d.Id)).Append("\">\n<h2>");
@@ -133,17 +145,23 @@ public sealed class FindingsReport
             html.Append("<span class=\"ref\">").Append(Encode(reference)).Append("</span>");
         }
 
-        html.Append(Encode(d.Title)).Append("</h2>\n<p class=\"definition\">Indicator <code>").Append(Encode(d.Id)).Append("</code>, record <code>")
-            .Append(Encode(d.Record)).Append("</code>. ").Append(Encode(indicator.Description)).Append("</p>\n");
+        html.Append(Encode(indicator.Title)).Append("</h2>\n<p class=\"definition\">").Append(Html(t, "findings.indicator.definition", $"<code>{Encode(d.Id)}</code>", $"<code>{Encode(d.Record)}</code>"))
+            .Append(' ').Append(Encode(indicator.Description)).Append("</p>\n");
         if (indicator.Cells.Count == 0)
         {
-            html.Append("<p class=\"empty\">This run has no result for this indicator.</p>\n</section>\n");
+            html.Append("<p class=\"empty\">").Append(Encode(t["findings.indicator.empty"])).Append("</p>\n</section>\n");
             return;
         }
 
         html.Append("<div class=\"chart\"><canvas id=\"chart-").Append(indicator.Slot.ToString(CultureInfo.InvariantCulture))
-            .Append("\" role=\"img\" aria-label=\"").Append(Encode($"Bar chart of {d.Title} by cell, with {confidenceLabel} confidence intervals")).Append("\"></canvas></div>\n")
-            .Append("<table>\n<thead><tr><th>Cell</th><th>Recomputed</th><th>").Append(confidenceLabel).Append(" CI</th><th>Std. error</th><th>Deff</th><th>n</th><th>Published</th><th>Difference</th><th>Flags</th></tr></thead>\n<tbody>\n");
+            .Append("\" role=\"img\" aria-label=\"").Append(Encode(t.Format("findings.indicator.chart_label", indicator.Title, confidenceLabel))).Append("\"></canvas></div>\n")
+            .Append("<table>\n<thead><tr>");
+        foreach (var header in new[] { t["findings.table.cell"], t["findings.table.recomputed"], t.Format("findings.table.ci", confidenceLabel), t["findings.table.se"], t["findings.table.deff"], t["findings.table.n"], t["findings.table.published"], t["findings.table.difference"], t["findings.table.flags"] })
+        {
+            html.Append("<th>").Append(Encode(header)).Append("</th>");
+        }
+
+        html.Append("</tr></thead>\n<tbody>\n");
         var statistic = indicator.Statistic;
         foreach (var c in indicator.Cells)
         {
@@ -166,27 +184,36 @@ public sealed class FindingsReport
         html.Append("</tbody>\n</table>\n</section>\n");
     }
 
-    private static void AppendNotes(StringBuilder html, SurveyPack pack, string confidenceLabel)
+    private static void AppendNotes(StringBuilder html, SurveyPack pack, string confidenceLabel, ReportTexts t)
     {
-        html.Append("<dl class=\"notes\">\n<dt>Method</dt><dd>Each case weighs N<sub>h</sub>/n<sub>h</sub> in its stratum (")
-            .Append(Encode(string.Join(" × ", pack.Manifest.Design.StratumItems)))
-            .Append("). Proportions and means are ratio estimates, totals weighted sums; standard errors by Taylor linearisation with the finite population correction; ")
-            .Append(confidenceLabel).Append(" intervals on the logit scale for proportions, estimate ± t·SE for means and totals. Breakdown cells are domains of the full design. ")
-            .Append("Deff: the design effect, the variance under this design over the variance under simple random sampling of as many respondents.</dd>\n");
-        foreach (var (flag, meaning) in FlagMeaning)
+        html.Append("<dl class=\"notes\">\n<dt>").Append(Encode(t["findings.notes.method"])).Append("</dt><dd>")
+            .Append(t.Format("findings.notes.method_html", Encode(string.Join(" × ", pack.Manifest.Design.StratumItems)), confidenceLabel)).Append("</dd>\n");
+        foreach (var flag in Flags)
         {
             html.Append("<dt><span class=\"flag ").Append(flag).Append("\">").Append(flag).Append("</span></dt><dd>")
-                .Append(Encode(string.Format(CultureInfo.InvariantCulture, meaning, pack.Manifest.Design.SmallCellThreshold))).Append("</dd>\n");
+                .Append(Encode(t.Format("findings.flag." + flag, pack.Manifest.Design.SmallCellThreshold))).Append("</dd>\n");
         }
 
         html.Append("</dl>\n");
     }
 
     /// <summary>The data island the page script reads; System.Text.Json escapes &lt; &gt; &amp;, so it cannot close the script element.</summary>
-    private static string ChartData(FindingsReportModel model, string confidenceLabel) => JsonSerializer.Serialize(
+    private static string ChartData(FindingsReportModel model, string confidenceLabel, ReportLabels labels) => JsonSerializer.Serialize(
         new
         {
             confidenceLabel,
+            // The chart's words in the page's language. Numbers read as in the tables (1,234.56, invariant) in every
+            // language: Peru writes them so too (es-PE), and one page must not mix two number formats.
+            locale = "en",
+            texts = new
+            {
+                share = labels.Texts["findings.chart.share"],
+                mean = labels.Texts["findings.chart.mean"],
+                total = labels.Texts["findings.chart.total"],
+                recomputed = labels.Texts.Format("findings.chart.recomputed", confidenceLabel),
+                published = labels.Texts["findings.legend.published"],
+                noValue = labels.Texts["findings.chart.no_value"],
+            },
             colors = Colors,
             publishedColor = PublishedColor,
             indicators = model.Indicators.Select(i => new
@@ -205,23 +232,23 @@ public sealed class FindingsReport
                     n = c.Respondents,
                     published = c.Published,
                     small = c.IsSmall,
-                    marks = Marks(c),
+                    marks = Marks(c, labels.Texts),
                 }),
             }),
         },
         Json);
 
-    private static string Marks(ReportCell cell)
+    private static string Marks(ReportCell cell, ReportTexts t)
     {
         var marks = new List<string>();
         if (cell.Estimate is null)
         {
-            marks.Add("no data");
+            marks.Add(t["findings.mark.no_data"]);
         }
 
         if (cell.IsSmall)
         {
-            marks.Add("small cell");
+            marks.Add(t["findings.mark.small_cell"]);
         }
 
         if (cell.Flags.Contains(ReportCell.UncoveredStrata))
@@ -253,6 +280,10 @@ public sealed class FindingsReport
         IndicatorStatistic.Total => d.ToString("+#,0;−#,0;0", CultureInfo.InvariantCulture),
         _ => (d * 100).ToString("+0.0;−0.0;0.0", CultureInfo.InvariantCulture) + " pp",
     };
+
+    /// <summary>A catalogue text with HTML arguments: the text is encoded, the arguments (already markup) are not.</summary>
+    private static string Html(ReportTexts t, string key, params object?[] args) =>
+        string.Format(CultureInfo.InvariantCulture, Encode(t[key]), args);
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 

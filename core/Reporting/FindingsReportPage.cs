@@ -4,7 +4,8 @@ namespace Pipeline.Core.Reporting;
 /// The report page's own style sheet and script. The script reads the JSON data island, draws one Chart.js bar chart
 /// per indicator (recomputed estimate with its confidence interval as error bars, the published value beside it,
 /// small cells hatched), then sets <c>data-charts-rendered</c> on the body to the number of charts drawn: the
-/// headless-browser test reads it.
+/// headless-browser test reads it. A page in several languages (<see cref="LanguageSwitch"/>) has one data island per
+/// language (<c>findings-data</c>, <c>es-findings-data</c>, ...); the charts of a language are drawn when it is first shown.
 /// </summary>
 internal static class FindingsReportPage
 {
@@ -43,17 +44,17 @@ internal static class FindingsReportPage
     public const string Script = """
         (function () {
           'use strict';
-          var data = JSON.parse(document.getElementById('findings-data').textContent);
           Chart.register(ChartErrorBars.BarWithErrorBarsController, ChartErrorBars.BarWithErrorBar);
           Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
           Chart.defaults.color = '#1d2733';
 
+          var data;
           function pct(v) { return v === null || v === undefined ? '–' : (v * 100).toFixed(1) + '%'; }
 
           // Proportions read as percentages; means and totals in the item's own unit (docs/findings-method.md).
-          function formatter(statistic) {
-            if (statistic === 'mean') { return function (v) { return v === null || v === undefined ? '–' : v.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }; }
-            if (statistic === 'total') { return function (v) { return v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en'); }; }
+          function formatter(statistic, locale) {
+            if (statistic === 'mean') { return function (v) { return v === null || v === undefined ? '–' : v.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }; }
+            if (statistic === 'total') { return function (v) { return v === null || v === undefined ? '–' : Math.round(v).toLocaleString(locale); }; }
             return pct;
           }
 
@@ -93,21 +94,36 @@ internal static class FindingsReportPage
           };
 
           var rendered = 0;
-          var errors = [];
-          data.indicators.forEach(function (indicator) {
-            try {
-              draw(indicator);
-            } catch (e) {
-              // One broken chart must not hide the others; the error is kept on the page for whoever checks it.
-              errors.push(indicator.id + ': ' + (e && e.message ? e.message : String(e)));
+          var drawn = {};
+          // Draws the charts of the body whose ids start with prefix ('' for the language shown first), once.
+          function drawAll(prefix) {
+            if (drawn[prefix]) { return; }
+            drawn[prefix] = true;
+            var island = document.getElementById(prefix + 'findings-data');
+            if (!island) { return; }
+            data = JSON.parse(island.textContent);
+            rendered = 0;
+            var errors = [];
+            data.indicators.forEach(function (indicator) {
+              try {
+                draw(indicator, prefix);
+              } catch (e) {
+                // One broken chart must not hide the others; the error is kept on the page for whoever checks it.
+                errors.push(indicator.id + ': ' + (e && e.message ? e.message : String(e)));
+              }
+            });
+            if (prefix === '') {
+              document.body.setAttribute('data-charts-rendered', String(rendered));
+              if (errors.length > 0) { document.body.setAttribute('data-charts-errors', errors.join(' | ')); }
             }
-          });
-          document.body.setAttribute('data-charts-rendered', String(rendered));
-          if (errors.length > 0) { document.body.setAttribute('data-charts-errors', errors.join(' | ')); }
+          }
+          drawAll('');
+          document.addEventListener('languagechange', function (e) { drawAll(e.detail.prefix); });
 
-          function draw(indicator) {
-            var canvas = document.getElementById('chart-' + indicator.slot);
+          function draw(indicator, prefix) {
+            var canvas = document.getElementById(prefix + 'chart-' + indicator.slot);
             if (!canvas || indicator.cells.length === 0) { return; }
+            var texts = data.texts;
             var labels = indicator.cells.map(function (c) {
               var lines = [c.label, 'n = ' + c.n];
               if (c.marks) { lines.push(c.marks); }
@@ -119,20 +135,20 @@ internal static class FindingsReportPage
             var published = indicator.cells.map(function (c) { return c.published === null ? { y: null } : { y: c.published }; });
             var fills = indicator.cells.map(function (c) { var color = data.colors[c.group % data.colors.length]; return c.small ? hatch(color) : color; });
             var borders = indicator.cells.map(function (c) { return data.colors[c.group % data.colors.length]; });
-            var format = formatter(indicator.statistic);
+            var format = formatter(indicator.statistic, data.locale);
             // Chart.js would call a function found in its options as a scriptable option; the label plugin finds it here.
             canvas.formatValue = format;
             var y = indicator.statistic === 'proportion'
-              ? { min: 0, max: 1, ticks: { stepSize: 0.2, callback: function (v) { return Math.round(v * 100) + '%'; } }, title: { display: true, text: 'Share of the denominator' } }
-              : { beginAtZero: true, ticks: { callback: function (v) { return format(v); } }, title: { display: true, text: indicator.statistic === 'mean' ? 'Mean per respondent' : 'Population total' } };
+              ? { min: 0, max: 1, ticks: { stepSize: 0.2, callback: function (v) { return Math.round(v * 100) + '%'; } }, title: { display: true, text: texts.share } }
+              : { beginAtZero: true, ticks: { callback: function (v) { return format(v); } }, title: { display: true, text: indicator.statistic === 'mean' ? texts.mean : texts.total } };
             var chart = new Chart(canvas, {
               type: 'barWithErrorBars',
               data: {
                 labels: labels,
                 datasets: [
-                  { label: 'Recomputed (' + data.confidenceLabel + ' CI)', data: recomputed, backgroundColor: fills, borderColor: borders, borderWidth: 1.5, skipNull: true, maxBarThickness: 72,
+                  { label: texts.recomputed, data: recomputed, backgroundColor: fills, borderColor: borders, borderWidth: 1.5, skipNull: true, maxBarThickness: 72,
                     errorBarColor: '#1d2733', errorBarWhiskerColor: '#1d2733', errorBarLineWidth: 1.5, errorBarWhiskerLineWidth: 1.5, errorBarWhiskerRatio: 0.3 },
-                  { label: 'Published in the report', data: published, backgroundColor: data.publishedColor, borderColor: data.publishedColor, borderWidth: 1.5, skipNull: true, maxBarThickness: 72 }
+                  { label: texts.published, data: published, backgroundColor: data.publishedColor, borderColor: data.publishedColor, borderWidth: 1.5, skipNull: true, maxBarThickness: 72 }
                 ]
               },
               options: {
@@ -148,7 +164,7 @@ internal static class FindingsReportPage
                   legend: { display: false },
                   tooltip: { callbacks: { label: function (item) {
                     var p = item.raw || {};
-                    if (p.y === null || p.y === undefined) { return item.dataset.label + ': no value'; }
+                    if (p.y === null || p.y === undefined) { return item.dataset.label + ': ' + texts.noValue; }
                     return item.dataset.label + ': ' + format(p.y) + (p.yMin !== undefined ? ' (' + format(p.yMin) + '–' + format(p.yMax) + ')' : '');
                   } } }
                 }
