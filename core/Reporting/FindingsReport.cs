@@ -88,10 +88,10 @@ public sealed class FindingsReport
                 .Append("</script>\n");
         }
 
-        html.Append("<script>\n").Append(LanguageSwitch.Script)
-            .Append("\n</script>\n<script>\n").Append(_assets.ChartJs)
+        html.Append("<script>\n").Append(_assets.ChartJs)
             .Append("\n</script>\n<script>\n").Append(_assets.ErrorBars)
             .Append("\n</script>\n<script>\n").Append(FindingsReportPage.Script)
+            .Append("\n</script>\n<script>\n").Append(LanguageSwitch.Script)
             .Append("\n</script>\n</body>\n</html>\n");
 
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true);

@@ -96,7 +96,7 @@ internal static class FindingsReportPage
           var rendered = 0;
           var drawn = {};
           // Draws the charts of the body whose ids start with prefix ('' for the language shown first), once.
-          function drawAll(prefix) {
+          function drawAll(prefix, lang) {
             if (drawn[prefix]) { return; }
             drawn[prefix] = true;
             var island = document.getElementById(prefix + 'findings-data');
@@ -112,13 +112,15 @@ internal static class FindingsReportPage
                 errors.push(indicator.id + ': ' + (e && e.message ? e.message : String(e)));
               }
             });
+            // data-charts-rendered counts the first language's charts; data-charts-rendered-<lang> each language's.
             if (prefix === '') {
               document.body.setAttribute('data-charts-rendered', String(rendered));
               if (errors.length > 0) { document.body.setAttribute('data-charts-errors', errors.join(' | ')); }
             }
+            if (lang) { document.body.setAttribute('data-charts-rendered-' + lang, String(rendered)); }
           }
-          drawAll('');
-          document.addEventListener('languagechange', function (e) { drawAll(e.detail.prefix); });
+          drawAll('', document.documentElement.lang);
+          document.addEventListener('languagechange', function (e) { drawAll(e.detail.prefix, e.detail.lang); });
 
           function draw(indicator, prefix) {
             var canvas = document.getElementById(prefix + 'chart-' + indicator.slot);

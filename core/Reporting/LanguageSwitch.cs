@@ -8,7 +8,7 @@ namespace Pipeline.Core.Reporting;
 /// <summary>
 /// The language switch of the HTML reports. A page holds its body once per language of the dictionary, each in its own
 /// <c>&lt;main lang=".." data-lang=".."&gt;</c>, the pack's language first and shown, the others <c>hidden</c>; a row of
-/// buttons at the top shows one and sets <c>&lt;html lang&gt;</c>. No network, no storage: the texts are all in the
+/// buttons at the top shows one and sets <c>&lt;html lang&gt;</c>; <c>#lang=en</c> in the address opens a language. No network, no storage: the texts are all in the
 /// page, so it still switches when mailed or opened from a file share. The bodies after the first prefix their element
 /// ids with the language ("es-chart-3", links "#es-..."), so ids stay unique. Without scripts, the first language shows.
 /// </summary>
@@ -24,7 +24,8 @@ internal static partial class LanguageSwitch
 
     /// <summary>
     /// Switches the shown body and the page's lang; tells the page's other scripts with a <c>languagechange</c> event on
-    /// the document (detail: <c>lang</c>, and <c>prefix</c>, the ids' prefix of the body shown).
+    /// the document (detail: <c>lang</c>, and <c>prefix</c>, the ids' prefix of the body shown). Runs after them, so
+    /// that a language asked for in the address (<c>#lang=en</c>) reaches their listeners.
     /// </summary>
     public const string Script = """
         (function () {
@@ -40,7 +41,16 @@ internal static partial class LanguageSwitch
             });
             buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-lang') === lang)); });
           }
-          buttons.forEach(function (b) { b.addEventListener('click', function () { show(b.getAttribute('data-lang')); }); });
+          buttons.forEach(function (b) {
+            b.addEventListener('click', function () {
+              var lang = b.getAttribute('data-lang');
+              show(lang);
+              // The address keeps the choice ("report.html#lang=es"), so a link or a reload opens the same language.
+              try { history.replaceState(null, '', '#lang=' + lang); } catch (e) { /* a file: page may refuse; the switch still works */ }
+            });
+          });
+          var asked = /(?:^#|&)lang=([A-Za-z0-9_-]+)/.exec(location.hash);
+          if (asked && document.querySelector('main[data-lang="' + asked[1] + '"]')) { show(asked[1]); }
         })();
         """;
 

@@ -38,13 +38,21 @@ internal sealed class ReportLabels
         string.Equals(id, FindingsReportModel.AllBreakdown, StringComparison.OrdinalIgnoreCase) ? Texts["findings.breakdown.all"]
         : _breakdowns.TryGetValue(id, out var b) ? SurveyPack.LabelOf(b, Language) : id;
 
-    /// <summary>The label of a cell: "All" for the "all" cell, else the code's label in this language (the row's own label when the code has none).</summary>
+    /// <summary>
+    /// The label of a cell: "All" for the "all" cell; in the pack's language the fact row's own label (the findings run
+    /// wrote it in that language); in another, the code's label there (the row's label when the code has none).
+    /// </summary>
     public string Cell(FindingRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (string.Equals(row.BreakdownId, FindingsReportModel.AllBreakdown, StringComparison.OrdinalIgnoreCase))
         {
             return Texts["findings.cell.all"];
+        }
+
+        if (string.Equals(Language, _pack.Language, StringComparison.OrdinalIgnoreCase))
+        {
+            return row.CellLabel;
         }
 
         return row.CellCode is { } code && Code(row.BreakdownId, code) is { } label ? label : row.CellLabel;

@@ -52,19 +52,11 @@ public sealed class ReportTexts
     /// <summary>The text of <paramref name="key"/> with its placeholders filled (invariant culture).</summary>
     public string Format(string key, params object?[] args) => string.Format(CultureInfo.InvariantCulture, this[key], args);
 
-    /// <summary>The display name of a language code in that language (English, español); the code itself when .NET does not know it.</summary>
+    /// <summary>The name of a language in that language (English, Español: the catalogue's <c>page.language_name</c>); the code, upper-case, for a language without a catalogue.</summary>
     public static string NameOf(string language)
     {
-        try
-        {
-            var culture = CultureInfo.GetCultureInfo(language);
-            var name = culture.NativeName;
-            return name.Length > 0 ? char.ToUpper(name[0], culture) + name[1..] : language;
-        }
-        catch (CultureNotFoundException)
-        {
-            return language;
-        }
+        ArgumentNullException.ThrowIfNull(language);
+        return Catalogues.Value.TryGetValue(language.ToLowerInvariant(), out var texts) ? texts["page.language_name"] : language.ToUpperInvariant();
     }
 
     private static FrozenDictionary<string, ReportTexts> Load()
