@@ -321,11 +321,12 @@ public static class JsonDictionaryReader
         /// <summary>
         /// The label's text in each of the dictionary's languages, in <c>languages</c> order (see <see cref="DictionaryLabels"/>):
         /// the label whose <c>language</c> is that language's name; labels without a language (CSPro omits it when
-        /// there is one language) count by position. Empty when the dictionary names no language.
+        /// there is one language) count by position. A dictionary that names no language keeps its labels' texts in
+        /// order, as the text reader keeps "a|b" without [Languages].
         /// </summary>
         private string[] Labels(JsonElement owner)
         {
-            if (_languages.Count == 0 || !owner.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Array)
+            if (!owner.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Array)
             {
                 return [];
             }
@@ -334,6 +335,16 @@ public static class JsonDictionaryReader
                 .Select(l => (Language: l.TryGetProperty("language", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null,
                               Text: l.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty))
                 .ToList();
+            if (texts.All(t => t.Text.Length == 0))
+            {
+                return []; // no label at all, as a text .dcf without a Label line
+            }
+
+            if (_languages.Count == 0)
+            {
+                return [.. texts.Select(t => t.Text)];
+            }
+
             return _languages.Select((language, i) =>
                 texts.FirstOrDefault(t => string.Equals(t.Language, language, StringComparison.OrdinalIgnoreCase)).Text
                 ?? (i < texts.Count && texts[i].Language is null ? texts[i].Text : string.Empty)).ToArray();

@@ -332,7 +332,7 @@ public static class TextDictionaryReader
         private static string FirstLanguage(string label) => label.Split('|')[0];
 
         /// <summary>Every language's text of "a|b", in [Languages] order (see <see cref="DictionaryLabels"/>).</summary>
-        private static string[] AllLanguages(string label) => label.Split('|');
+        private static string[] AllLanguages(string label) => label.Length == 0 ? [] : label.Split('|');
 
         private static string Unquote(string s)
         {
