@@ -68,20 +68,21 @@ public static class QualityReportPage
         html.Append("</table>");
         if (upload.RowsRead == 0)
         {
+            // The catalogue's own sentences with numbers in them: markup-free, written as they are (as before the catalogue).
             html.Append("<p class=\"warning\" id=\"no-cases\">")
-                .Append(E(t.Format("quality.no_cases", t[upload.DeletedCases > 0 || upload.ErasedLines > 0 ? "quality.no_cases.deleted" : "quality.no_cases.empty"]))).Append("</p>");
+                .Append(t.Format("quality.no_cases", t[upload.DeletedCases > 0 || upload.ErasedLines > 0 ? "quality.no_cases.deleted" : "quality.no_cases.empty"])).Append("</p>");
         }
 
         if (upload.DeletedCases > 0)
         {
             html.Append("<p class=\"note\" id=\"deleted\">")
-                .Append(E(t.Format(upload.DeletedCases == 1 ? "quality.deleted.one" : "quality.deleted.many", upload.DeletedCases.ToString("N0", CultureInfo.InvariantCulture)))).Append("</p>");
+                .Append(t.Format(upload.DeletedCases == 1 ? "quality.deleted.one" : "quality.deleted.many", upload.DeletedCases.ToString("N0", CultureInfo.InvariantCulture))).Append("</p>");
         }
 
         if (upload.ErasedLines > 0)
         {
             html.Append("<p class=\"note\" id=\"erased\">")
-                .Append(E(t.Format(upload.ErasedLines == 1 ? "quality.erased.one" : "quality.erased.many", upload.ErasedLines.ToString("N0", CultureInfo.InvariantCulture)))).Append("</p>");
+                .Append(t.Format(upload.ErasedLines == 1 ? "quality.erased.one" : "quality.erased.many", upload.ErasedLines.ToString("N0", CultureInfo.InvariantCulture))).Append("</p>");
         }
 
         Section(html, t["quality.cleaning.title"], t["quality.cleaning.note"]);
