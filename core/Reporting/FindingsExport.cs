@@ -10,7 +10,10 @@ namespace Pipeline.Core.Reporting;
 /// The findings of a run for people without Power BI: the fact table (the same columns and numbers as
 /// <c>fact_findings.parquet</c>) joined with the indicator titles and the breakdown and cell labels, as CSV or as an
 /// Excel workbook. A value the Parquet holds as null (no estimate, no published value) is an empty cell. Pure: no
-/// storage access; the output stream stays open.
+/// storage access; the output stream stays open. Headers, titles and labels are in the pack's language
+/// (<see cref="SurveyPack.Language"/>): column names from the text catalogue (<see cref="ReportTexts"/>, e.g.
+/// <c>titulo_indicador</c> in Spanish; the English names are the Parquet's), labels from the dictionary and the
+/// catalogues. Codes stay codes in every language: <c>statistic</c>, <c>cell_key</c>, <c>flags</c>.
 /// </summary>
 public static class FindingsExport
 {
@@ -21,6 +24,9 @@ public static class FindingsExport
         "estimate", "standard_error", "ci_low", "ci_high", "deff", "weighted_numerator", "weighted_denominator", "unweighted_n", "degrees_of_freedom", "published", "flags",
     ];
 
+    /// <summary>The column names in <paramref name="language"/> (the text catalogue's <c>export.column.*</c>), in the order of <see cref="Columns"/>.</summary>
+    public static IReadOnlyList<string> ColumnsIn(string language) => Translate(Columns, ReportTexts.For(language));
+
     /// <summary>The comparison table's columns (<c>comparison.parquet</c>, <see cref="FindingsComparison"/>), in order.</summary>
     public static IReadOnlyList<string> ComparisonColumns { get; } = FindingsTables.ComparisonColumns.Select(c => c.Name).ToList();
 
@@ -29,7 +35,7 @@ public static class FindingsExport
     /// reals in round-trip form, so parsing them gives back the Parquet's doubles exactly.
     /// </summary>
     public static Task WriteCsvAsync(SurveyPack pack, FindingsRunRecord run, IReadOnlyList<FindingRow> rows, Stream output, CancellationToken cancellationToken = default) =>
-        WriteCsvAsync(Columns, Rows(pack, run, rows), output, cancellationToken);
+        WriteCsvAsync(ColumnsIn(LanguageOf(pack)), Rows(pack, run, rows), output, cancellationToken);
 
     /// <summary>
     /// The comparison table (one row per published figure value: published, recomputed estimate, interval, n, whether
@@ -38,10 +44,14 @@ public static class FindingsExport
     public static Task WriteComparisonCsvAsync(SurveyPack pack, FindingsRunRecord run, IReadOnlyList<FindingRow> rows, Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return WriteCsvAsync(ComparisonColumns, FindingsComparison.Rows(pack, rows).Select(c => new object?[]
+        var labels = new ReportLabels(pack, LanguageOf(pack));
+        var indicators = pack.Indicators.Indicators.ToDictionary(i => i.Id, StringComparer.OrdinalIgnoreCase);
+        var byKey = rows.ToLookup(r => (r.IndicatorId, r.CellKey));
+        return WriteCsvAsync(Translate(ComparisonColumns, labels.Texts), FindingsComparison.Rows(pack, rows).Select(c => new object?[]
         {
-            run.RunId, c.IndicatorId, c.Title, c.Reference, c.Source, c.Statistic.Name(), c.BreakdownId, c.CellKey, c.CellLabel, c.Published,
-            Real(c.Estimate), Real(c.StandardError), Real(c.CiLow), Real(c.CiHigh), c.UnweightedN, c.PublishedInCi is { } inside ? (inside ? "yes" : "no") : null,
+            run.RunId, c.IndicatorId, indicators.TryGetValue(c.IndicatorId, out var i) ? labels.Title(i) : c.Title, c.Reference, c.Source, c.Statistic.Name(), c.BreakdownId, c.CellKey,
+            byKey[(c.IndicatorId, c.CellKey)].FirstOrDefault() is { } row ? labels.Cell(row) : c.CellLabel, c.Published,
+            Real(c.Estimate), Real(c.StandardError), Real(c.CiLow), Real(c.CiHigh), c.UnweightedN, c.PublishedInCi is { } inside ? labels.Texts[inside ? "export.yes" : "export.no"] : null,
             Real(c.Difference), string.Join(',', c.Flags),
         }), output, cancellationToken);
     }
@@ -69,30 +79,32 @@ public static class FindingsExport
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(run);
+        var texts = ReportTexts.For(LanguageOf(pack));
         var percent = new HashSet<string>(["estimate", "standard_error", "ci_low", "ci_high", "published"], StringComparer.Ordinal);
         var statistic = IndexOf("statistic");
         // Lazy: the workbook enumerates the rows twice (column widths, then cells) and never holds them all.
         var table = Rows(pack, run, rows);
-        var findings = new XlsxSheet("findings", Columns, Columns.Select(c => percent.Contains(c) ? XlsxFormat.Percent : XlsxFormat.General).ToArray(), table)
+        var findings = new XlsxSheet(texts["export.sheet.findings"], ColumnsIn(texts.Language), Columns.Select(c => percent.Contains(c) ? XlsxFormat.Percent : XlsxFormat.General).ToArray(), table)
         {
             // A mean or a total in hectares or soles is no percentage: only proportions' rows keep the percent format.
             CellFormat = (row, column) => percent.Contains(Columns[column]) && !Equals(row[statistic], IndicatorStatistic.Proportion.Name()) ? XlsxFormat.General : null,
         };
-        var runSheet = new XlsxSheet("run", ["field", "value"], [XlsxFormat.General, XlsxFormat.General],
+        var runSheet = new XlsxSheet(texts["export.sheet.run"], [texts["export.column.field"], texts["export.column.value"]], [XlsxFormat.General, XlsxFormat.General],
         [
-            ["survey", pack.Id],
-            ["survey_title", pack.Manifest.Title],
-            ["run_id", run.RunId],
-            ["status", run.Status.ToString()],
-            ["started_utc", run.StartedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)],
-            ["uploads", (long)run.Uploads],
-            ["cases", run.Cases],
-            ["cells", (long)rows.Count],
-            ["inputs_fingerprint", run.InputsFingerprint],
-            ["pack_content_hash", pack.ContentHash],
-            ["coverage_note", run.Message],
+            [texts["export.run.survey"], pack.Id],
+            [texts["export.run.survey_title"], pack.TitleIn(texts.Language)],
+            [texts["export.run.run_id"], run.RunId],
+            [texts["export.run.status"], run.Status.ToString()],
+            [texts["export.run.started_utc"], run.StartedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)],
+            [texts["export.run.uploads"], (long)run.Uploads],
+            [texts["export.run.cases"], run.Cases],
+            [texts["export.run.cells"], (long)rows.Count],
+            [texts["export.run.inputs_fingerprint"], run.InputsFingerprint],
+            [texts["export.run.pack_content_hash"], pack.ContentHash],
+            [texts["export.run.coverage_note"], run.Message],
         ]);
-        var about = new XlsxSheet("about", ["column", "meaning"], [XlsxFormat.General, XlsxFormat.General], About.Select(a => new object?[] { a.Key, a.Value }).ToList());
+        var about = new XlsxSheet(texts["export.sheet.about"], [texts["export.column.column"], texts["export.column.meaning"]], [XlsxFormat.General, XlsxFormat.General],
+            About.Select(a => new object?[] { string.Join(", ", a.Columns.Select(c => texts["export.column." + c])), texts[a.Meaning] }).ToList());
         await XlsxWorkbook.WriteAsync(output, [findings, runSheet, about], cancellationToken).ConfigureAwait(false);
     }
 
@@ -102,16 +114,18 @@ public static class FindingsExport
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(rows);
+        var labels = new ReportLabels(pack, LanguageOf(pack));
         var indicators = pack.Indicators.Indicators.ToDictionary(i => i.Id, StringComparer.OrdinalIgnoreCase);
-        var breakdowns = pack.Indicators.Breakdowns.ToDictionary(b => b.Id, b => b.Label, StringComparer.OrdinalIgnoreCase);
         foreach (var r in rows)
         {
             var indicator = indicators.GetValueOrDefault(r.IndicatorId);
             var e = r.Estimate;
+            // The "all" cell's breakdown is "All" here, as in fact_findings.parquet (the report says "All respondents").
+            var breakdown = string.Equals(r.BreakdownId, FindingsReportModel.AllBreakdown, StringComparison.OrdinalIgnoreCase) ? labels.Texts["findings.cell.all"] : labels.Breakdown(r.BreakdownId);
             yield return
             [
-                run.RunId, r.IndicatorId, indicator?.Title ?? string.Empty, indicator?.Question ?? string.Empty, indicator?.Reference ?? string.Empty, e.Statistic.Name(),
-                r.BreakdownId, breakdowns.GetValueOrDefault(r.BreakdownId, "All"), r.CellKey, r.CellCode, r.CellLabel,
+                run.RunId, r.IndicatorId, indicator is null ? string.Empty : labels.Title(indicator), indicator?.Question ?? string.Empty, indicator?.Reference ?? string.Empty, e.Statistic.Name(),
+                r.BreakdownId, breakdown, r.CellKey, r.CellCode, labels.Cell(r),
                 Real(e.Estimate), Real(e.StandardError), Real(e.CiLow), Real(e.CiHigh), Real(e.DesignEffect), Real(e.WeightedNumerator), Real(e.WeightedDenominator),
                 e.UnweightedDenominator, (long)e.DegreesOfFreedom, r.Published, string.Join(',', r.Flags),
             ];
@@ -120,21 +134,30 @@ public static class FindingsExport
 
     private static int IndexOf(string column) => Columns.ToList().IndexOf(column);
 
-    private static readonly KeyValuePair<string, string>[] About =
+    private static string LanguageOf(SurveyPack pack)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        return pack.Language;
+    }
+
+    private static List<string> Translate(IEnumerable<string> columns, ReportTexts texts) => columns.Select(c => texts["export.column." + c]).ToList();
+
+    /// <summary>The "about" sheet: which columns (their catalogue keys) and what they mean (a catalogue key).</summary>
+    private static readonly (string[] Columns, string Meaning)[] About =
     [
-        new("run_id", "The findings run (folder findings/<survey>/runs/run_id=<run_id>/ in the lake)."),
-        new("indicator_id, indicator_title, question, reference", "The indicator of the survey pack's catalogue; reference is where the report prints it."),
-        new("breakdown_id, breakdown_label, cell_key, cell_code, cell_label", "The breakdown cell: 'all', or one code of the breakdown's item (e.g. alliance=1)."),
-        new("statistic", "proportion (0 to 1, shown as a percentage), mean or total (in the unit of the indicator's item)."),
-        new("estimate", "Design-weighted proportion, mean or total (see statistic). Empty when the denominator is empty."),
-        new("standard_error", "Taylor-linearised standard error of the estimate, with finite population correction; in the estimate's unit."),
-        new("ci_low, ci_high", "Confidence interval, t with degrees_of_freedom: logit scale for proportions, estimate ± t·SE for means and totals; equal to the estimate when degenerate."),
-        new("deff", "Design effect (Kish): the estimate's variance under this design divided by its variance under simple random sampling of the same number of respondents. Empty when undefined."),
-        new("weighted_numerator, weighted_denominator", "Estimated population totals of the outcome (or of the item's value) and of the denominator."),
-        new("unweighted_n", "Respondents in the denominator of the cell."),
-        new("degrees_of_freedom", "Sampled cases minus sampled strata."),
-        new("published", "The value printed in the report, when the catalogue gives one."),
-        new("flags", "small-cell, uncovered-strata, single-case-stratum, degenerate-ci, no-data: see docs/findings-method.md."),
+        (["run_id"], "export.about.run_id"),
+        (["indicator_id", "indicator_title", "question", "reference"], "export.about.indicator"),
+        (["breakdown_id", "breakdown_label", "cell_key", "cell_code", "cell_label"], "export.about.cell"),
+        (["statistic"], "export.about.statistic"),
+        (["estimate"], "export.about.estimate"),
+        (["standard_error"], "export.about.standard_error"),
+        (["ci_low", "ci_high"], "export.about.ci"),
+        (["deff"], "export.about.deff"),
+        (["weighted_numerator", "weighted_denominator"], "export.about.weighted"),
+        (["unweighted_n"], "export.about.unweighted_n"),
+        (["degrees_of_freedom"], "export.about.degrees_of_freedom"),
+        (["published"], "export.about.published"),
+        (["flags"], "export.about.flags"),
     ];
 
     private static double? Real(double v) => double.IsNaN(v) || double.IsInfinity(v) ? null : v;

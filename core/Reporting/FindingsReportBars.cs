@@ -14,7 +14,7 @@ namespace Pipeline.Core.Reporting;
 /// </summary>
 internal static class FindingsReportBars
 {
-    public static void Append(StringBuilder html, ReportIndicator indicator, IReadOnlyList<string> colors, string ariaLabel)
+    public static void Append(StringBuilder html, ReportIndicator indicator, IReadOnlyList<string> colors, ReportTexts texts, string ariaLabel)
     {
         var statistic = indicator.Statistic;
         var (min, max, ticks) = Scale(indicator);
@@ -60,7 +60,7 @@ internal static class FindingsReportBars
                 html.Append("<span class=\"pub\" style=\"left:").Append(Pos(p)).Append("\"></span>");
             }
 
-            html.Append("</div><div class=\"bar-value\"><strong>").Append(E(c.Estimate is null ? FindingsReportTexts.FlagName(StratifiedRatio.FlagNoData) : Text(c.Estimate))).Append("</strong>");
+            html.Append("</div><div class=\"bar-value\"><strong>").Append(E(c.Estimate is null ? FindingsReport.FlagName(StratifiedRatio.FlagNoData, texts) : Text(c.Estimate))).Append("</strong>");
             if (c.CiLow is not null)
             {
                 html.Append(" <span class=\"ci-text\">").Append(E($"{FindingsReport.Value(statistic, c.CiLow)}–{FindingsReport.Value(statistic, c.CiHigh)}")).Append("</span>");
@@ -68,12 +68,12 @@ internal static class FindingsReportBars
 
             if (c.Published is not null)
             {
-                html.Append(" <span class=\"pub-text\">").Append(E($"{FindingsReportTexts.PublishedShort} {Text(c.Published)}")).Append("</span>");
+                html.Append(" <span class=\"pub-text\">").Append(E($"{texts["findings.mark.published_short"]} {Text(c.Published)}")).Append("</span>");
             }
 
             if (c.PublishedOutside == true)
             {
-                html.Append(" <span class=\"outside-mark\" title=\"").Append(E(FindingsReportTexts.OutsideMark)).Append("\">").Append(E(FindingsReportTexts.OutsideShort)).Append("</span>");
+                html.Append(" <span class=\"outside-mark\" title=\"").Append(E(texts["findings.mark.outside"])).Append("\">").Append(E(texts["findings.mark.outside_short"])).Append("</span>");
             }
 
             // "No data" is already the value's text; the other flags follow in words.
@@ -81,7 +81,7 @@ internal static class FindingsReportBars
             if (flags.Count > 0)
             {
                 html.Append(' ');
-                FindingsReport.AppendFlags(html, flags);
+                FindingsReport.AppendFlags(html, flags, texts);
             }
 
             html.Append("</div></div>\n");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Pipeline.Core.Findings;
 using Pipeline.Core.Packs;
 
@@ -12,53 +11,54 @@ internal sealed record FindingsReportModel(IReadOnlyList<ReportIndicator> Indica
 {
     public const string AllBreakdown = "all";
 
-    public static FindingsReportModel From(SurveyPack pack, IReadOnlyList<FindingRow> rows)
+    public static FindingsReportModel From(SurveyPack pack, IReadOnlyList<FindingRow> rows) => From(pack, rows, new ReportLabels(pack, pack.Language));
+
+    /// <summary>The model with titles and labels in the language of <paramref name="labels"/>.</summary>
+    public static FindingsReportModel From(SurveyPack pack, IReadOnlyList<FindingRow> rows, ReportLabels labels)
     {
         var catalogue = pack.Indicators;
-        var breakdowns = new List<ReportBreakdown> { new(AllBreakdown, "All respondents", 0) };
-        breakdowns.AddRange(catalogue.Breakdowns.Select((b, i) => new ReportBreakdown(b.Id, b.Label, i + 1)));
+        var breakdowns = new List<ReportBreakdown> { new(AllBreakdown, labels.Breakdown(AllBreakdown), 0) };
+        breakdowns.AddRange(catalogue.Breakdowns.Select((b, i) => new ReportBreakdown(b.Id, labels.Breakdown(b.Id), i + 1)));
         var byId = breakdowns.ToDictionary(b => b.Id, StringComparer.OrdinalIgnoreCase);
         var threshold = pack.Manifest.Design.SmallCellThreshold;
         var indicators = catalogue.Indicators.Select((definition, slot) =>
         {
             var cells = rows
                 .Where(r => string.Equals(r.IndicatorId, definition.Id, StringComparison.OrdinalIgnoreCase))
-                .Select(r => ReportCell.From(r, byId.GetValueOrDefault(r.BreakdownId) ?? new ReportBreakdown(r.BreakdownId, r.BreakdownId, breakdowns.Count)))
+                .Select(r => ReportCell.From(r, byId.GetValueOrDefault(r.BreakdownId) ?? new ReportBreakdown(r.BreakdownId, r.BreakdownId, breakdowns.Count)) with { Label = labels.Cell(r) })
                 .ToList();
-            return new ReportIndicator(slot, definition, Describe(pack, definition), cells, threshold);
+            return new ReportIndicator(slot, definition, labels.Title(definition), Describe(labels, definition), cells, threshold);
         }).ToList();
         return new FindingsReportModel(indicators, breakdowns);
     }
 
     /// <summary>"Q12_MEMBER in 1 (Yes)", the universe and the excluded codes, in words an analyst can check against the questionnaire.</summary>
-    private static string Describe(SurveyPack pack, IndicatorDefinition indicator)
+    private static string Describe(ReportLabels labels, IndicatorDefinition indicator)
     {
+        var t = labels.Texts;
         var universe = indicator.Universe.Count == 0
-            ? "all respondents who answered"
-            : "respondents with " + string.Join(" and ", indicator.Universe.Select(u => $"{u.Item} = {Codes(pack, u.Item, u.In)}"));
+            ? t["findings.describe.all_answered"]
+            : t.Format("findings.describe.respondents_with", string.Join(t["findings.describe.and"], indicator.Universe.Select(u => $"{u.Item} = {Codes(labels, u.Item, u.In)}")));
         var excluded = indicator.ExcludeFromDenominator.Count == 0
             ? string.Empty
-            : $"; {Codes(pack, indicator.Item, indicator.ExcludeFromDenominator)} left out of the denominator";
+            : t.Format("findings.describe.excluded", Codes(labels, indicator.Item, indicator.ExcludeFromDenominator));
         var what = indicator.Kind switch
         {
-            IndicatorStatistic.Mean => $"Mean of {indicator.Item}",
-            IndicatorStatistic.Total => $"Population total of {indicator.Item}",
-            _ => $"Outcome {indicator.Item} = {Codes(pack, indicator.Item, indicator.Outcome)}",
+            IndicatorStatistic.Mean => t.Format("findings.describe.mean", indicator.Item),
+            IndicatorStatistic.Total => t.Format("findings.describe.total", indicator.Item),
+            _ => t.Format("findings.describe.outcome", indicator.Item, Codes(labels, indicator.Item, indicator.Outcome)),
         };
-        return $"{what}; denominator: {universe}{excluded}.";
+        return t.Format("findings.describe.sentence", what, universe, excluded);
     }
 
-    private static string Codes(SurveyPack pack, string item, IEnumerable<long> codes)
-    {
-        var labels = pack.CodeLabels(item);
-        return string.Join(" or ", codes.Select(c => labels.FirstOrDefault(l => l.Code == c).Label is { } label ? $"{c.ToString(CultureInfo.InvariantCulture)} ({label})" : c.ToString(CultureInfo.InvariantCulture)));
-    }
+    private static string Codes(ReportLabels labels, string item, IEnumerable<long> codes) =>
+        string.Join(labels.Texts["findings.describe.or"], codes.Select(c => labels.CodeWithLabel(item, c)));
 }
 
 /// <summary>A breakdown as the report groups bars: "all" first, then the catalogue's breakdowns in order.</summary>
 internal sealed record ReportBreakdown(string Id, string Label, int Order);
 
-internal sealed record ReportIndicator(int Slot, IndicatorDefinition Definition, string Description, IReadOnlyList<ReportCell> Cells, int SmallCellThreshold)
+internal sealed record ReportIndicator(int Slot, IndicatorDefinition Definition, string Title, string Description, IReadOnlyList<ReportCell> Cells, int SmallCellThreshold)
 {
     public IndicatorStatistic Statistic => Definition.Kind;
 

@@ -9,7 +9,8 @@ namespace Pipeline.Core.Reporting;
 
 /// <summary>
 /// The value labels of a survey pack's dictionary as a table Power BI can join on: one row per (record, curated column,
-/// code) with the code's label in the dictionary's first language. Columns are those of the curated tables (ID items
+/// code) with the code's label in the pack's language (<c>label</c>, see <see cref="SurveyPack.Language"/>) and in each
+/// of the dictionary's languages (<c>label_en</c>, <c>label_es</c>, ...: a report can switch language by column). Columns are those of the curated tables (ID items
 /// and record items, occurrences as NAME_1..NAME_n); dropped and pseudonymised items have no labels (their values are
 /// not codes). Only single codes are listed: a range ("15:105 Age in years") labels no particular value.
 /// </summary>
@@ -19,10 +20,21 @@ public static class LabelsTable
 
     /// <summary>
     /// <c>record</c>, <c>item</c> (the curated column name), <c>code</c> (text: the number in invariant culture without
-    /// trailing zeros, e.g. "1", "99", "1.5"; alpha codes right-trimmed) and <c>label</c>.
+    /// trailing zeros, e.g. "1", "99", "1.5"; alpha codes right-trimmed) and <c>label</c> (in the pack's language), then
+    /// <c>label_&lt;code&gt;</c> per language of the dictionary (<see cref="LanguageColumn"/>).
     /// </summary>
-    public static IReadOnlyList<TableColumn> Columns { get; } =
-        [new("record", ColumnKind.Text), new("item", ColumnKind.Text), new("code", ColumnKind.Text), new("label", ColumnKind.Text)];
+    public static IReadOnlyList<TableColumn> ColumnsOf(SurveyPack pack)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        return [new("record", ColumnKind.Text), new("item", ColumnKind.Text), new("code", ColumnKind.Text), new("label", ColumnKind.Text), .. pack.Languages.Select(l => new TableColumn(LanguageColumn(l), ColumnKind.Text))];
+    }
+
+    /// <summary>The column of a language's labels: <c>label_</c> and the code in lower case, non-letters as '_' (e.g. label_es).</summary>
+    public static string LanguageColumn(string language)
+    {
+        ArgumentNullException.ThrowIfNull(language);
+        return "label_" + new string(language.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+    }
 
     /// <summary>Where the table lives in the curated zone: <c>&lt;survey&gt;/_labels/labels.parquet</c>.</summary>
     public static string PathOf(string survey) => $"{survey}/_labels/{File}";
@@ -31,6 +43,8 @@ public static class LabelsTable
     public static IEnumerable<LabelRow> Rows(SurveyPack pack)
     {
         ArgumentNullException.ThrowIfNull(pack);
+        var languages = pack.Languages.Select(l => pack.Dictionary.LanguageIndex(l)).ToList();
+        var chosen = pack.Dictionary.LanguageIndex(pack.Language);
         foreach (var record in pack.Dictionary.Records)
         {
             var layout = RecordLayout.For(pack, record);
@@ -43,7 +57,7 @@ public static class LabelsTable
                     {
                         if (CodeText(column.Item, pair.From) is { } code && seen.Add(code))
                         {
-                            yield return new LabelRow(record.Name, column.Name, code, value.Label);
+                            yield return new LabelRow(record.Name, column.Name, code, value.LabelIn(chosen)) { Labels = languages.Select(value.LabelIn).ToList() };
                         }
                     }
                 }
@@ -52,9 +66,10 @@ public static class LabelsTable
             // Case variables of cleaning.yaml with value labels (e.g. PRODUCER_SIZE) are columns of the level-1 record.
             foreach (var variable in CleaningCatalogue.IsMain(pack.Dictionary, record.Name) ? pack.Cleaning.CaseVariables : [])
             {
-                foreach (var (code, label) in variable.Labels.OrderBy(l => l.Key))
+                var translated = pack.Languages.Select(l => pack.CodeLabels(variable.Name, l).ToDictionary(x => x.Code, x => x.Label)).ToList();
+                foreach (var (code, label) in pack.CodeLabels(variable.Name, pack.Language))
                 {
-                    yield return new LabelRow(record.Name, variable.Name, code.ToString(CultureInfo.InvariantCulture), label);
+                    yield return new LabelRow(record.Name, variable.Name, code.ToString(CultureInfo.InvariantCulture), label) { Labels = translated.Select(t => t.GetValueOrDefault(code, label)).ToList() };
                 }
             }
         }
@@ -82,10 +97,12 @@ public static class LabelsTable
     {
         ArgumentNullException.ThrowIfNull(pack);
         var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["dictionary"] = pack.Dictionary.Name, ["pack_content_hash"] = pack.ContentHash };
-        await using var writer = await ParquetTableWriter.CreateAsync(Columns, metadata, ParquetTableOptions.OneFile(), cancellationToken).ConfigureAwait(false);
+        metadata["language"] = pack.Language;
+        await using var writer = await ParquetTableWriter.CreateAsync(ColumnsOf(pack), metadata, ParquetTableOptions.OneFile(), cancellationToken).ConfigureAwait(false);
         foreach (var row in Rows(pack))
         {
-            await writer.AppendAsync(new[] { CellValue.OfText(row.Record), CellValue.OfText(row.Item), CellValue.OfText(row.Code), CellValue.OfText(row.Label) }, cancellationToken).ConfigureAwait(false);
+            CellValue[] cells = [CellValue.OfText(row.Record), CellValue.OfText(row.Item), CellValue.OfText(row.Code), CellValue.OfText(row.Label), .. row.Labels.Select(CellValue.OfText)];
+            await writer.AppendAsync(cells, cancellationToken).ConfigureAwait(false);
         }
 
         await sink((await writer.CompleteAsync(cancellationToken).ConfigureAwait(false))[0], cancellationToken).ConfigureAwait(false);
@@ -104,5 +121,9 @@ public static class LabelsTable
     }
 }
 
-/// <summary>One value label: the code of a curated column of a record, and its label.</summary>
-public sealed record LabelRow(string Record, string Item, string Code, string Label);
+/// <summary>One value label: the code of a curated column of a record, and its label in the pack's language.</summary>
+public sealed record LabelRow(string Record, string Item, string Code, string Label)
+{
+    /// <summary>The label in each of the pack's <see cref="SurveyPack.Languages"/>, in their order.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+}

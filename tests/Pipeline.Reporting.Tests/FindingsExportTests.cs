@@ -33,12 +33,13 @@ public sealed class FindingsExportTests(SampleRun sample)
 
         var sheet = ReadFirstSheet(xlsx);
 
-        Assert.Equal(FindingsExport.Columns, sheet[0].Select(v => (string)v!));
-        AssertSameFacts(await FactRowsAsync(), sheet.Skip(1).Select(r => sheet[0].Select((h, i) => ((string)h!, r[i])).ToDictionary()).ToList());
+        // The Peru pack's language is Spanish: the headers are the catalogue's, in the order of the Parquet names.
+        Assert.Equal(FindingsExport.ColumnsIn("es"), sheet[0].Select(v => (string)v!));
+        AssertSameFacts(await FactRowsAsync(), sheet.Skip(1).Select(r => FindingsExport.Columns.Select((h, i) => (h, r[i])).ToDictionary()).ToList());
     }
 
     [Fact]
-    public async Task ExcelExport_SampleRun_IsValidOfficeOpenXmlWithTitlesAndLabels()
+    public async Task ExcelExport_SampleRun_IsValidOfficeOpenXmlWithSpanishTitlesAndLabels()
     {
         var xlsx = await sample.DownloadAsync(LakeZone.Findings, FindingsReportPublisher.PathOf(Survey, sample.Run.Status.Record.RunId, FindingsReportPublisher.XlsxFile));
 
@@ -46,11 +47,14 @@ public sealed class FindingsExportTests(SampleRun sample)
         var errors = new OpenXmlValidator().Validate(document).Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
 
         Assert.Empty(errors);
-        Assert.Equal(["findings", "run", "about"], document.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value));
+        Assert.Equal(["resultados", "ejecucion", "columnas"], document.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value));
         var rows = ReadFirstSheet(xlsx);
-        var title = sample.Pack.Indicators.Indicators[0].Title;
         var (titleColumn, labelColumn) = (FindingsExport.Columns.ToList().IndexOf("indicator_title"), FindingsExport.Columns.ToList().IndexOf("cell_label"));
-        Assert.Contains(rows, r => Equals(r[titleColumn], title) && Equals(r[labelColumn], "All"));
+        Assert.Equal(("titulo_indicador", "etiqueta_celda"), ((string)rows[0][titleColumn]!, (string)rows[0][labelColumn]!));
+        // indicators.yaml's titleIn.es, and the cell labels of the dictionary's Spanish (ES) value labels.
+        Assert.Contains(rows, r => Equals(r[titleColumn], "Pertenece a una asociación, cooperativa o comité de productores") && Equals(r[labelColumn], "Todos"));
+        Assert.Contains(rows, r => Equals(r[labelColumn], "Alianza Perú Café"));
+        Assert.Contains(rows, r => Equals(r[labelColumn], "Mujer"));
     }
 
     [Fact]
@@ -67,11 +71,11 @@ public sealed class FindingsExportTests(SampleRun sample)
         Assert.Equal((PaneStateValues.Frozen, 1d, "A2"), (pane.State!.Value, pane.VerticalSplit!.Value, pane.TopLeftCell!.Value!));
         Assert.Equal($"A1:{last}", sheet.Elements<AutoFilter>().Single().Reference!.Value);
         var filter = workbook.Workbook.DefinedNames!.Elements<DefinedName>().Single(d => d.LocalSheetId?.Value == 0);
-        Assert.Equal(("_xlnm._FilterDatabase", $"'findings'!$A$1:$V${sample.Run.Rows.Count + 1}"), (filter.Name!.Value!, filter.Text));
+        Assert.Equal(("_xlnm._FilterDatabase", $"'resultados'!$A$1:$V${sample.Run.Rows.Count + 1}"), (filter.Name!.Value!, filter.Text));
         var unweightedN = sheet.Descendants<Row>().ElementAt(1).Elements<Cell>().Single(c => c.CellReference!.Value!.StartsWith('S'));
         Assert.Null(unweightedN.DataType); // a number cell, not text
         Assert.True(long.TryParse(unweightedN.CellValue!.Text, CultureInfo.InvariantCulture, out _));
-        Assert.Equal(["run", "about"], workbook.Workbook.Sheets!.Elements<Sheet>().Skip(1).Select(s => s.Name!.Value!));
+        Assert.Equal(["ejecucion", "columnas"], workbook.Workbook.Sheets!.Elements<Sheet>().Skip(1).Select(s => s.Name!.Value!));
     }
 
     [Fact]
@@ -115,7 +119,8 @@ public sealed class FindingsExportTests(SampleRun sample)
     [Fact]
     public async Task CsvExport_TextWithCommasAndQuotes_IsQuotedAsRfc4180()
     {
-        var row = sample.Run.Rows[0] with { CellLabel = "Peru \"Coffee\", North" };
+        // A breakdown cell: its label is the fact row's (the "all" cell's is the catalogue's "Todos").
+        var row = sample.Run.Rows.First(r => r.BreakdownId != "all") with { CellLabel = "Peru \"Coffee\", North" };
         using var output = new MemoryStream();
 
         await FindingsExport.WriteCsvAsync(sample.Pack, sample.Run.Status.Record, [row], output);

@@ -11,14 +11,30 @@ public sealed class LabelsTableTests(SampleRun sample)
     private const string Survey = "peru-coffee-cacao";
 
     [Fact]
-    public async Task LabelsTable_PeruPack_LabelsCodesOfCuratedColumnsInTheFirstLanguage()
+    public async Task LabelsTable_PeruPack_LabelsCodesOfCuratedColumnsInThePackLanguage()
     {
         var rows = await ReadAsync();
 
-        Assert.Contains(("PARTICIPANT_REC", "B3_SEX", "1", "Male"), rows);
-        Assert.Contains(("PARTICIPANT_REC", "B3_SEX", "2", "Female"), rows);
+        // pack.yaml says language: es, so label is the dictionary's ES text.
+        Assert.Contains(("PARTICIPANT_REC", "B3_SEX", "1", "Hombre"), rows);
+        Assert.Contains(("PARTICIPANT_REC", "B3_SEX", "2", "Mujer"), rows);
         Assert.Contains(("PARTICIPANT_REC", "REGION", "1", "San Martín"), rows); // ID items are columns of every record
-        Assert.Contains(("PARTICIPANT_REC", "B2_AGE", "999", "Don't know"), rows);
+        Assert.Contains(("PARTICIPANT_REC", "B2_AGE", "999", "No sabe"), rows);
+    }
+
+    [Fact]
+    public async Task LabelsTable_PeruPack_HasALabelColumnPerDictionaryLanguage()
+    {
+        var file = await sample.DownloadAsync(LakeZone.Curated, LabelsTable.PathOf(Survey));
+
+        var columns = DuckDb.Query($"select column_name from (describe select * from read_parquet({DuckDb.Literal(file)}))").Select(r => (string)r[0]!).ToList();
+        var rows = DuckDb.Query($"select item, code, label, label_en, label_es from read_parquet({DuckDb.Literal(file)}) where record = 'PARTICIPANT_REC'")
+            .Select(r => ((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!)).ToList();
+
+        Assert.Equal(["record", "item", "code", "label", "label_en", "label_es"], columns);
+        Assert.Contains(("B3_SEX", "2", "Mujer", "Female", "Mujer"), rows);
+        Assert.Contains(("B7_ALLIANCE", "1", "Alianza Perú Café", "Peru Coffee Alliance", "Alianza Perú Café"), rows);
+        Assert.Contains(("PRODUCER_SIZE", "1", "Pequeño", "Small", "Pequeño"), rows); // cleaning.yaml's labels and labelsIn
     }
 
     [Fact]

@@ -10,6 +10,25 @@ public sealed record DataDictionary(
     IReadOnlyList<string> Languages,
     IReadOnlyList<DictionaryLevel> Levels)
 {
+    /// <summary>The dictionary's label in each of <see cref="Languages"/>, in their order (see <see cref="DictionaryLabels"/>).</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>
+    /// The position of the language <paramref name="code"/> (case-insensitive) in <see cref="Languages"/>, or -1.
+    /// </summary>
+    public int LanguageIndex(string code)
+    {
+        for (var i = 0; i < Languages.Count; i++)
+        {
+            if (string.Equals(Languages[i], code, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>ID items of the first level: together they identify a case.</summary>
     public IReadOnlyList<DictionaryItem> CaseIdItems => Levels[0].IdItems;
 
@@ -26,7 +45,11 @@ public sealed record DataDictionary(
               .FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase));
 }
 
-public sealed record DictionaryLevel(string Name, string Label, IReadOnlyList<DictionaryItem> IdItems, IReadOnlyList<DictionaryRecord> Records);
+public sealed record DictionaryLevel(string Name, string Label, IReadOnlyList<DictionaryItem> IdItems, IReadOnlyList<DictionaryRecord> Records)
+{
+    /// <inheritdoc cref="DataDictionary.Labels"/>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+}
 
 public sealed record DictionaryRecord(
     string Name,
@@ -34,7 +57,11 @@ public sealed record DictionaryRecord(
     string RecordTypeValue,
     bool Required,
     int MaxRecords,
-    IReadOnlyList<DictionaryItem> Items);
+    IReadOnlyList<DictionaryItem> Items)
+{
+    /// <inheritdoc cref="DataDictionary.Labels"/>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+}
 
 public enum ItemDataType
 {
@@ -56,6 +83,9 @@ public sealed record DictionaryItem(
     bool IsSubitem,
     IReadOnlyList<ValueSet> ValueSets)
 {
+    /// <inheritdoc cref="DataDictionary.Labels"/>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     /// <summary>The first value set is the one CSPro uses for validation and special values.</summary>
     public ValueSet? PrimaryValueSet => ValueSets.Count > 0 ? ValueSets[0] : null;
 
@@ -70,6 +100,9 @@ public sealed record DictionaryItem(
 
 public sealed record ValueSet(string Name, string Label, IReadOnlyList<ValueSetEntry> Values)
 {
+    /// <inheritdoc cref="DataDictionary.Labels"/>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     /// <summary>
     /// CSPro's linked value set code (<c>Link=</c> in text, <c>link</c> in JSON), or null. Value sets that share a code
     /// share their values; CSPro writes the values with one of them only, and the readers copy them to the others.
@@ -92,9 +125,39 @@ public sealed record ValueSetEntry(string Label, IReadOnlyList<ValueRange> Pairs
     /// <summary>The label in the dictionary's other languages ("Coffee|Café" keeps "Café" here), for matching typed answers.</summary>
     public IReadOnlyList<string> OtherLanguages { get; init; } = [];
 
+    /// <inheritdoc cref="DataDictionary.Labels"/>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     public bool ContainsNumber(decimal value) => Pairs.Any(p => p.ContainsNumber(value));
 
     public bool ContainsText(string value) => Pairs.Any(p => string.Equals(p.From.TrimEnd(), value.TrimEnd(), StringComparison.Ordinal));
+}
+
+/// <summary>
+/// Picks a label in one of the dictionary's languages. CSPro writes one text per language ("Coffee|Café" in text,
+/// <c>labels[{text, language}]</c> in JSON); the readers keep them in <see cref="DataDictionary.Languages"/> order, and
+/// <c>Label</c> stays the first language's text, so code that ignores languages reads what it always read.
+/// </summary>
+public static class DictionaryLabels
+{
+    /// <summary>The text in language <paramref name="index"/> (see <see cref="DataDictionary.LanguageIndex"/>); the first language's <paramref name="label"/> when that text is missing or empty, as CSPro shows it.</summary>
+    public static string In(IReadOnlyList<string> labels, string label, int index)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return index >= 0 && index < labels.Count && labels[index].Length > 0 ? labels[index] : label;
+    }
+
+    /// <summary>The item's label in language <paramref name="index"/>.</summary>
+    public static string LabelIn(this DictionaryItem item, int index) => In(item.Labels, item.Label, index);
+
+    /// <summary>The record's label in language <paramref name="index"/>.</summary>
+    public static string LabelIn(this DictionaryRecord record, int index) => In(record.Labels, record.Label, index);
+
+    /// <summary>The value's label in language <paramref name="index"/>.</summary>
+    public static string LabelIn(this ValueSetEntry value, int index) => In(value.Labels, value.Label, index);
+
+    /// <summary>The dictionary's label in language <paramref name="index"/>.</summary>
+    public static string LabelIn(this DataDictionary dictionary, int index) => In(dictionary.Labels, dictionary.Label, index);
 }
 
 /// <summary>A code (<see cref="To"/> null) or an inclusive range, as written in the dictionary.</summary>

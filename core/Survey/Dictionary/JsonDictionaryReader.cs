@@ -135,7 +135,7 @@ public static class JsonDictionaryReader
                     records.Add(Record(record, $"{path}.records[{r}]", context));
                 }
 
-                levels.Add(new DictionaryLevel(String(level, "name", path, required: true), Label(level), idItems[l], records));
+                levels.Add(new DictionaryLevel(String(level, "name", path, required: true), Label(level), idItems[l], records) { Labels = Labels(level) });
             }
 
             var version = root.TryGetProperty("version", out var v) ? v.ValueKind == JsonValueKind.Number ? v.GetRawText() : v.ToString() : string.Empty;
@@ -146,7 +146,8 @@ public static class JsonDictionaryReader
                 recordTypeStart,
                 recordTypeLength,
                 _languages,
-                levels);
+                levels)
+            { Labels = Labels(root) };
             return resolveLinks ? LinkedValueSets.Resolve(dictionary, fileName, set => JsonLineLocator.LineOf(text, _valueSetPaths.GetValueOrDefault(set, string.Empty))) : dictionary;
         }
 
@@ -162,7 +163,7 @@ public static class JsonDictionaryReader
             }
 
             var items = Items(record, path, context);
-            return new DictionaryRecord(name, Label(record), String(record, "recordType", path, required: false), required, maximum, items);
+            return new DictionaryRecord(name, Label(record), String(record, "recordType", path, required: false), required, maximum, items) { Labels = Labels(record) };
         }
 
         private List<DictionaryItem> Items(JsonElement owner, string path, ItemContext context)
@@ -245,7 +246,7 @@ public static class JsonDictionaryReader
             }
 
             var valueSets = Array(json, "valueSets", path).Select((vs, v) => ValueSet(vs, $"{path}.valueSets[{v}]")).ToList();
-            var item = new DictionaryItem(name, Label(json), start, length, dataType.Value, decimals, decimalMark, zeroFill, occurrences, isSubitem, valueSets);
+            var item = new DictionaryItem(name, Label(json), start, length, dataType.Value, decimals, decimalMark, zeroFill, occurrences, isSubitem, valueSets) { Labels = Labels(json) };
             return item with { CaptureDateFormat = CaptureDateFormat(item, json) };
         }
 
@@ -284,11 +285,11 @@ public static class JsonDictionaryReader
 
                 var special = value.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()!.ToUpperInvariant() : null;
                 var label = Label(value);
-                values.Add(new ValueSetEntry(label, pairs, special) { OtherLanguages = OtherLabels(value, label) });
+                values.Add(new ValueSetEntry(label, pairs, special) { OtherLanguages = OtherLabels(value, label), Labels = Labels(value) });
             }
 
             var link = json.TryGetProperty("link", out var l) && l.ValueKind == JsonValueKind.String && l.GetString()!.Length > 0 ? l.GetString() : null;
-            var set = new ValueSet(String(json, "name", path, required: false), Label(json), values) { Link = link };
+            var set = new ValueSet(String(json, "name", path, required: false), Label(json), values) { Link = link, Labels = Labels(json) };
             _valueSetPaths[set] = path;
             return set;
         }
@@ -332,6 +333,38 @@ public static class JsonDictionaryReader
             }
 
             return [.. texts];
+        }
+
+        /// <summary>
+        /// The label's text in each of the dictionary's languages, in <c>languages</c> order (see <see cref="DictionaryLabels"/>):
+        /// the label whose <c>language</c> is that language's name; labels without a language (CSPro omits it when
+        /// there is one language) count by position. A dictionary that names no language keeps its labels' texts in
+        /// order, as the text reader keeps "a|b" without [Languages].
+        /// </summary>
+        private string[] Labels(JsonElement owner)
+        {
+            if (!owner.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Array)
+            {
+                return [];
+            }
+
+            var texts = labels.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.Object)
+                .Select(l => (Language: l.TryGetProperty("language", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null,
+                              Text: l.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty))
+                .ToList();
+            if (texts.All(t => t.Text.Length == 0))
+            {
+                return []; // no label at all, as a text .dcf without a Label line
+            }
+
+            if (_languages.Count == 0)
+            {
+                return [.. texts.Select(t => t.Text)];
+            }
+
+            return _languages.Select((language, i) =>
+                texts.FirstOrDefault(t => string.Equals(t.Language, language, StringComparison.OrdinalIgnoreCase)).Text
+                ?? (i < texts.Count && texts[i].Language is null ? texts[i].Text : string.Empty)).ToArray();
         }
 
         /// <summary>The label in the first language (or the first label): the text reader keeps the first of "a|b" too.</summary>

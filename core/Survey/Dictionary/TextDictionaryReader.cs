@@ -64,6 +64,7 @@ public static class TextDictionaryReader
         private string _section = string.Empty;
         private string _dictName = string.Empty;
         private string _dictLabel = string.Empty;
+        private string[] _dictLabels = [];
         private string _version = string.Empty;
         private int _recordTypeStart;
         private int _recordTypeLength;
@@ -147,7 +148,7 @@ public static class TextDictionaryReader
                     break;
                 case "LEVEL":
                     if (Is(key, "Name")) { _levels[^1].Name = value; }
-                    else if (Is(key, "Label")) { _levels[^1].Label = FirstLanguage(value); }
+                    else if (Is(key, "Label")) { _levels[^1].Label = FirstLanguage(value); _levels[^1].Labels = AllLanguages(value); }
                     break;
                 case "RECORD":
                     SetRecordKey(key, value, line);
@@ -166,7 +167,7 @@ public static class TextDictionaryReader
         private void SetDictionaryKey(string key, string value, int line)
         {
             if (Is(key, "Name")) { _dictName = value; }
-            else if (Is(key, "Label")) { _dictLabel = FirstLanguage(value); }
+            else if (Is(key, "Label")) { _dictLabel = FirstLanguage(value); _dictLabels = AllLanguages(value); }
             else if (Is(key, "Version")) { _version = value; }
             else if (Is(key, "RecordTypeStart")) { _recordTypeStart = Int(value, key, line); }
             else if (Is(key, "RecordTypeLen")) { _recordTypeLength = Int(value, key, line); }
@@ -176,7 +177,7 @@ public static class TextDictionaryReader
         {
             var record = _record!;
             if (Is(key, "Name")) { record.Name = value; }
-            else if (Is(key, "Label")) { record.Label = FirstLanguage(value); }
+            else if (Is(key, "Label")) { record.Label = FirstLanguage(value); record.Labels = AllLanguages(value); }
             else if (Is(key, "RecordTypeValue")) { record.TypeValue = Unquote(value.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty); }
             else if (Is(key, "Required")) { record.Required = YesNo(value, key, line); }
             else if (Is(key, "MaxRecords")) { record.MaxRecords = Int(value, key, line); }
@@ -186,7 +187,7 @@ public static class TextDictionaryReader
         {
             var item = _item!;
             if (Is(key, "Name")) { item.Name = value; }
-            else if (Is(key, "Label")) { item.Label = FirstLanguage(value); }
+            else if (Is(key, "Label")) { item.Label = FirstLanguage(value); item.Labels = AllLanguages(value); }
             else if (Is(key, "Start")) { item.Start = Int(value, key, line); }
             else if (Is(key, "Len")) { item.Length = Int(value, key, line); }
             else if (Is(key, "DataType")) { item.DataType = DataTypeOf(value, line); }
@@ -203,7 +204,7 @@ public static class TextDictionaryReader
         {
             var valueSet = _valueSet!;
             if (Is(key, "Name") && _value is null) { valueSet.Name = value; }
-            else if (Is(key, "Label") && _value is null) { valueSet.Label = FirstLanguage(value); }
+            else if (Is(key, "Label") && _value is null) { valueSet.Label = FirstLanguage(value); valueSet.Labels = AllLanguages(value); }
             else if (Is(key, "Link") && _value is null) { valueSet.Link = value.Trim(); }
             else if (Is(key, "Value")) { _value = ParseValue(value, line); valueSet.Values.Add(_value); }
             else if (Is(key, "Name") && _value is not null)
@@ -234,7 +235,7 @@ public static class TextDictionaryReader
                 throw new DictionaryFormatException(fileName, line, $"'Value={value}' has no code; expected 'Value=<code>[:<to>];<label>'.");
             }
 
-            return new ValueDraft { Label = languages[0], OtherLanguages = languages[1..], Pairs = pairs };
+            return new ValueDraft { Label = languages[0], OtherLanguages = languages[1..], Labels = semicolon >= 0 ? languages : [], Pairs = pairs };
         }
 
         /// <summary>Splits "1 3:5 '  '" on spaces that are outside quotes.</summary>
@@ -269,8 +270,8 @@ public static class TextDictionaryReader
                 l.Name,
                 l.Label,
                 l.IdItems.Select(BuildItem).ToList(),
-                l.Records.Select(r => new DictionaryRecord(r.Name, r.Label, r.TypeValue, r.Required, r.MaxRecords, r.Items.Select(BuildItem).ToList())).ToList())).ToList();
-            var dictionary = new DataDictionary(_dictName, _dictLabel, _version, _recordTypeStart, _recordTypeLength, _languages, levels);
+                l.Records.Select(r => new DictionaryRecord(r.Name, r.Label, r.TypeValue, r.Required, r.MaxRecords, r.Items.Select(BuildItem).ToList()) { Labels = r.Labels }).ToList()) { Labels = l.Labels }).ToList();
+            var dictionary = new DataDictionary(_dictName, _dictLabel, _version, _recordTypeStart, _recordTypeLength, _languages, levels) { Labels = _dictLabels };
             return resolveLinks ? LinkedValueSets.Resolve(dictionary, fileName, set => _valueSetLines.GetValueOrDefault(set, 1)) : dictionary;
         }
 
@@ -289,15 +290,16 @@ public static class TextDictionaryReader
             var valueSets = new List<ValueSet>(d.ValueSets.Count);
             foreach (var v in d.ValueSets)
             {
-                var set = new ValueSet(v.Name, v.Label, v.Values.Select(x => new ValueSetEntry(x.Label, x.Pairs, x.Special) { OtherLanguages = x.OtherLanguages }).ToList())
+                var set = new ValueSet(v.Name, v.Label, v.Values.Select(x => new ValueSetEntry(x.Label, x.Pairs, x.Special) { OtherLanguages = x.OtherLanguages, Labels = x.Labels }).ToList())
                 {
                     Link = string.IsNullOrEmpty(v.Link) ? null : v.Link,
+                    Labels = v.Labels,
                 };
                 _valueSetLines[set] = v.Line;
                 valueSets.Add(set);
             }
 
-            var item = new DictionaryItem(d.Name, d.Label, d.Start, d.Length, d.DataType, d.Decimals, d.DecimalChar, d.ZeroFill, d.Occurrences, d.IsSubitem, valueSets);
+            var item = new DictionaryItem(d.Name, d.Label, d.Start, d.Length, d.DataType, d.Decimals, d.DecimalChar, d.ZeroFill, d.Occurrences, d.IsSubitem, valueSets) { Labels = d.Labels };
             return item with { CaptureDateFormat = DateCapture.FormatOf(item, d.CaptureType, d.CaptureDateFormat) };
         }
 
@@ -332,6 +334,9 @@ public static class TextDictionaryReader
 
         private static string FirstLanguage(string label) => label.Split('|')[0];
 
+        /// <summary>Every language's text of "a|b", in [Languages] order (see <see cref="DictionaryLabels"/>).</summary>
+        private static string[] AllLanguages(string label) => label.Length == 0 ? [] : label.Split('|');
+
         private static string Unquote(string s)
         {
             s = s.Trim();
@@ -343,6 +348,7 @@ public static class TextDictionaryReader
     {
         public string Name { get; set; } = string.Empty;
         public string Label { get; set; } = string.Empty;
+        public string[] Labels { get; set; } = [];
         public List<ItemDraft> IdItems { get; } = [];
         public List<RecordDraft> Records { get; } = [];
     }
@@ -351,6 +357,7 @@ public static class TextDictionaryReader
     {
         public string Name { get; set; } = string.Empty;
         public string Label { get; set; } = string.Empty;
+        public string[] Labels { get; set; } = [];
         public string TypeValue { get; set; } = string.Empty;
         public bool Required { get; set; } = true;
         public int MaxRecords { get; set; } = 1;
@@ -362,6 +369,7 @@ public static class TextDictionaryReader
         public int Line { get; init; }
         public string Name { get; set; } = string.Empty;
         public string Label { get; set; } = string.Empty;
+        public string[] Labels { get; set; } = [];
         public int Start { get; set; }
         public int Length { get; set; } = 1;
         public ItemDataType DataType { get; set; } = ItemDataType.Numeric;
@@ -381,12 +389,14 @@ public static class TextDictionaryReader
         public string? Link { get; set; }
         public string Name { get; set; } = string.Empty;
         public string Label { get; set; } = string.Empty;
+        public string[] Labels { get; set; } = [];
         public List<ValueDraft> Values { get; } = [];
     }
 
     private sealed class ValueDraft
     {
         public string Label { get; set; } = string.Empty;
+        public string[] Labels { get; set; } = [];
         public List<ValueRange> Pairs { get; set; } = [];
         public string? Special { get; set; }
 

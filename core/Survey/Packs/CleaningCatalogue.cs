@@ -275,6 +275,12 @@ public sealed class CaseVariable
     /// <summary>Value labels, for the labels table and Power BI.</summary>
     public IReadOnlyDictionary<long, string> Labels { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<long, string>.Empty;
 
+    /// <summary>
+    /// The value labels in the dictionary's other languages, by language code then code (<c>labelsIn: {es: {1: Pequeño}}</c>);
+    /// a code missing here keeps its <see cref="Labels"/> text.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<long, string>> LabelsIn { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, IReadOnlyDictionary<long, string>>.Empty;
+
     public bool IsAggregate => From is not null;
 }
 

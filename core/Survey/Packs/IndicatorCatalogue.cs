@@ -118,6 +118,9 @@ public sealed class BreakdownDefinition
 
     public string Label { get; init; } = string.Empty;
 
+    /// <summary>The label in the dictionary's other languages, by language code (<c>labelIn: {es: Alianza}</c>).</summary>
+    public IReadOnlyDictionary<string, string> LabelIn { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
     public string Item { get; init; } = string.Empty;
 }
 
@@ -131,6 +134,12 @@ public sealed class IndicatorDefinition
     public string Id { get; init; } = string.Empty;
 
     public string Title { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The title in the dictionary's other languages, by language code (<c>titleIn: {es: ...}</c>); <see cref="Title"/>
+    /// is the one in the dictionary's first language. A language missing here shows <see cref="Title"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> TitleIn { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>Questionnaire reference, e.g. "Q12".</summary>
     public string Question { get; init; } = string.Empty;

@@ -8,6 +8,16 @@ public sealed class PackManifest
 
     public string Title { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The language of the pack's outputs for people (reports, exports, the fact table's labels): a language code of the
+    /// dictionary's <c>[Languages]</c> (e.g. <c>es</c>, case-insensitive). Null: the dictionary's first language. The
+    /// other languages stay available (a switch in the HTML reports, a label column per language in the lake).
+    /// </summary>
+    public string? Language { get; init; }
+
+    /// <summary>The survey's title in the dictionary's other languages, by language code (<c>titleIn: {es: ...}</c>).</summary>
+    public IReadOnlyDictionary<string, string> TitleIn { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
     /// <summary>The CSPro dictionary (.dcf) the exports are checked against.</summary>
     public string Dictionary { get; init; } = string.Empty;
 

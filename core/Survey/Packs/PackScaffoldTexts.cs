@@ -23,6 +23,9 @@ internal static class PackScaffoldTexts
             ? $"  # pack init found no numeric ID item with a short value set, so there is one stratum, \"all\", and no stratum item.{Environment.NewLine}  stratumItems: []"
             : $"  # pack init made one stratum per code of the ID item {plan.StratumItem} (its value set). Change the items to your design;{Environment.NewLine}" +
               $"  # strata.csv needs one column per item.{Environment.NewLine}  stratumItems: [{plan.StratumItem}]";
+        var languages = dictionary.Languages.Count > 0
+            ? $"a code of the dictionary's [Languages] ({string.Join(", ", dictionary.Languages)})"
+            : "the dictionary has no [Languages], so one language, 'en'";
         return $"""
             # The survey pack manifest, written by 'survey-pipeline pack init' from {Path.GetFileName(dictionaryFile)}.
             # Paths are relative to this folder. Check the pack with 'survey-pipeline pack check <this folder>'.
@@ -33,6 +36,8 @@ internal static class PackScaffoldTexts
             id: {id}
             # title: shown in reports. Default: empty. Example: Household survey of the Peru Coffee Alliance (2022)
             title: {Quote(dictionary.Label.Length > 0 ? dictionary.Label : dictionary.Name)}
+            # language: the language of the reports and exports: {languages}. Default: the dictionary's first; the
+            # others stay behind a switch in the reports. Example: language: es
             # dictionary: the CSPro dictionary (.dcf, text or JSON) every export is read and checked against. Required.
             dictionary: {Quote(dictionaryFile)}
 

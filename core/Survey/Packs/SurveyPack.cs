@@ -54,14 +54,52 @@ public sealed class SurveyPack
     /// The labelled codes of a curated column: a dictionary item's single codes (first value set) or a case variable's
     /// <c>labels</c> from cleaning.yaml. Empty when the column has none.
     /// </summary>
-    public IReadOnlyList<(long Code, string Label)> CodeLabels(string column)
+    public IReadOnlyList<(long Code, string Label)> CodeLabels(string column) => CodeLabels(column, Language);
+
+    /// <summary>
+    /// The languages of the pack's outputs: the dictionary's language codes, lower-case, in its order (e.g. en, es);
+    /// a dictionary without <c>[Languages]</c> has one, "en".
+    /// </summary>
+    public IReadOnlyList<string> Languages => Dictionary.Languages.Count == 0 ? [DefaultLanguage] : Dictionary.Languages.Select(l => l.ToLowerInvariant()).ToList();
+
+    /// <summary>The language of the outputs for people: <see cref="PackManifest.Language"/>, or the dictionary's first (lower-case).</summary>
+    public string Language => Manifest.Language is { Length: > 0 } chosen ? chosen.ToLowerInvariant() : Languages[0];
+
+    /// <summary>The language code assumed for a dictionary that declares none.</summary>
+    public const string DefaultLanguage = "en";
+
+    /// <summary>The survey's title in <paramref name="language"/>.</summary>
+    public string TitleIn(string language) => In(Manifest.TitleIn, language) ?? Manifest.Title;
+
+    /// <summary>An indicator's title in <paramref name="language"/> (its <c>title</c> when the catalogue has none there).</summary>
+    public static string TitleOf(IndicatorDefinition indicator, string language)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        return In(indicator.TitleIn, language) ?? indicator.Title;
+    }
+
+    /// <summary>A breakdown's label in <paramref name="language"/>.</summary>
+    public static string LabelOf(BreakdownDefinition breakdown, string language)
+    {
+        ArgumentNullException.ThrowIfNull(breakdown);
+        return In(breakdown.LabelIn, language) ?? breakdown.Label;
+    }
+
+    /// <summary>A dictionary item's label in <paramref name="language"/>, or null when the item is not in the dictionary.</summary>
+    public string? ItemLabel(string item, string language) =>
+        Dictionary.FindItem(item) is { } found ? found.LabelIn(Dictionary.LanguageIndex(language)) : null;
+
+    /// <summary><see cref="CodeLabels(string)"/> in <paramref name="language"/> (one of <see cref="Languages"/>; another gives the first language's labels).</summary>
+    public IReadOnlyList<(long Code, string Label)> CodeLabels(string column, string language)
     {
         ArgumentNullException.ThrowIfNull(column);
         if (Cleaning.CaseVariables.FirstOrDefault(v => string.Equals(v.Name, column, StringComparison.OrdinalIgnoreCase)) is { } variable)
         {
-            return variable.Labels.OrderBy(l => l.Key).Select(l => (l.Key, l.Value)).ToList();
+            var translated = variable.LabelsIn.FirstOrDefault(l => string.Equals(l.Key, language, StringComparison.OrdinalIgnoreCase)).Value;
+            return variable.Labels.OrderBy(l => l.Key).Select(l => (l.Key, translated?.GetValueOrDefault(l.Key) ?? l.Value)).ToList();
         }
 
+        var index = Dictionary.LanguageIndex(language);
         var codes = new List<(long, string)>();
         foreach (var value in Dictionary.FindItem(column)?.PrimaryValueSet?.Values ?? [])
         {
@@ -69,7 +107,7 @@ public sealed class SurveyPack
             {
                 if (long.TryParse(pair.From.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
                 {
-                    codes.Add((code, value.Label));
+                    codes.Add((code, value.LabelIn(index)));
                 }
             }
         }
@@ -89,6 +127,9 @@ public sealed class SurveyPack
         var format = DateFormat.Parse(declared ?? item.CaptureDateFormat);
         return format is { IsFullDate: true } && format.Length == item.Length && !Dictionary.Levels.Any(l => l.IdItems.Contains(item)) ? format : null;
     }
+
+    private static string? In(IReadOnlyDictionary<string, string> texts, string language) =>
+        texts.FirstOrDefault(t => string.Equals(t.Key, language, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } text ? text : null;
 
     /// <summary>True when the item must not reach the curated lake in clear.</summary>
     public bool IsPersonal(string item) =>
@@ -158,6 +199,7 @@ public sealed class SurveyPack
         if (dictionary is not null)
         {
             CheckManifestItems(manifest, dictionary, manifestPath, lines, problems);
+            CheckLanguage(manifest, dictionary, manifestPath, lines, problems);
         }
 
         if (manifest.Design.InvalidDesign is not (DesignManifest.InvalidDesignFail or DesignManifest.InvalidDesignWithoutFpc))
@@ -339,6 +381,24 @@ public sealed class SurveyPack
         }
     }
 
+    /// <summary><c>language</c> must be one of the dictionary's language codes: a typo would otherwise give English pages silently.</summary>
+    private static void CheckLanguage(PackManifest manifest, DataDictionary dictionary, string manifestPath, YamlLines lines, List<string> problems)
+    {
+        if (manifest.Language is not { } language)
+        {
+            return;
+        }
+
+        var codes = dictionary.Languages.Count == 0 ? [DefaultLanguage] : dictionary.Languages;
+        if (!codes.Contains(language, StringComparer.OrdinalIgnoreCase))
+        {
+            var declared = dictionary.Languages.Count == 0
+                ? $"the dictionary {manifest.Dictionary} declares no [Languages], so its labels are in one language ('{DefaultLanguage}')"
+                : $"the dictionary {manifest.Dictionary} has {string.Join(", ", dictionary.Languages.Select(l => $"'{l}'"))} ([Languages])";
+            problems.Add($"{Where(manifestPath, lines.Position(["language"]))}: 'language' is '{language}', which is not a language of the dictionary: {declared}; use one of those codes, or remove 'language' to get the dictionary's first.");
+        }
+    }
+
     private static async Task Collect(List<string> problems, string path, Func<Task> check)
     {
         try
@@ -369,6 +429,8 @@ public sealed class SurveyPack
     {
         Id = m.Id ?? string.Empty,
         Title = m.Title ?? string.Empty,
+        Language = m.Language,
+        TitleIn = m.TitleIn ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty,
         Dictionary = m.Dictionary ?? string.Empty,
         Indicators = m.Indicators ?? string.Empty,
         Rules = m.Rules,

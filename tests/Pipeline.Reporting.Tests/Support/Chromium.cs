@@ -17,20 +17,21 @@ public static class Chromium
 
     public static async Task ScreenshotAsync(string page, string png, int width, int height)
     {
-        var (exit, _, error) = await RunAsync(page, $"--screenshot={png}", $"--window-size={width},{height}", "--hide-scrollbars");
+        var (exit, _, error) = await RunAsync(page, string.Empty, $"--screenshot={png}", $"--window-size={width},{height}", "--hide-scrollbars");
         if (exit != 0 || !File.Exists(png))
         {
             throw new InvalidOperationException($"Chromium exited with {exit} and wrote no screenshot {png}: {error}");
         }
     }
 
-    public static async Task<string> DumpDomAsync(string page)
+    /// <summary>The DOM after the page's scripts ran; <paramref name="fragment"/> (e.g. "#lang=en") is added to the page's address.</summary>
+    public static async Task<string> DumpDomAsync(string page, string fragment = "")
     {
-        var (exit, output, error) = await RunAsync(page, "--dump-dom");
+        var (exit, output, error) = await RunAsync(page, fragment, "--dump-dom");
         return exit == 0 ? output : throw new InvalidOperationException($"Chromium exited with {exit}: {error}");
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string page, params string[] arguments)
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(string page, string fragment, params string[] arguments)
     {
         var profile = Directory.CreateTempSubdirectory("chromium-profile-");
         try
@@ -45,7 +46,7 @@ public static class Chromium
                 start.ArgumentList.Add(a);
             }
 
-            start.ArgumentList.Add(new Uri(page).AbsoluteUri);
+            start.ArgumentList.Add(new Uri(page).AbsoluteUri + fragment);
             using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Executable}.");
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
