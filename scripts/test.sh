@@ -26,6 +26,8 @@ if ! grep -qs "\"version\": \"$HYPARQUET_VERSION\"" "$READERS/node_modules/hypar
 fi
 
 # Headless Chromium renders the HTML reports in the tests (Debian package; needs root, as on CI and the dev machines).
+# The tests drive it with Playwright for .NET by executable path (tests/Pipeline.Reporting.Tests/Support/Chromium.cs):
+# the NuGet package carries Playwright's driver, and no `playwright install` (a browser download) is ever run.
 if ! command -v chromium >/dev/null 2>&1; then
   echo "Installing chromium ..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null

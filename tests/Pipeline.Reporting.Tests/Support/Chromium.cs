@@ -1,71 +1,122 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
 
 namespace Pipeline.Reporting.Tests.Support;
 
 /// <summary>
-/// Headless Chromium (Debian package <c>chromium</c>) on a local file: a screenshot, or the DOM after the page's
-/// scripts ran. Every run gets a new profile folder and no network features, so nothing is fetched or remembered.
+/// Headless Chromium (Debian package <c>chromium</c>, installed by scripts/test.sh) driven by Playwright for .NET through
+/// its executable path: Playwright's own browser download is never used (nothing is fetched; the driver, node for the
+/// platform, ships inside the Microsoft.Playwright package). Every page gets a new browser context (a fresh profile: no
+/// cookies, cache or storage from another page) with a viewport of exactly the asked CSS width.
+/// Browsers are pooled for the test process: a test takes an idle one or launches one, and gives it back when done, so
+/// the tests of a class or collection (which run one after another) share one browser, and tests that run at the same
+/// time never drive the same one. The pool closes them when the process ends.
+/// Shared by Pipeline.Reporting.Tests and Pipeline.Tests (linked, not copied).
 /// </summary>
 public static class Chromium
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+    private static readonly ConcurrentBag<Instance> Idle = [];
+    private static readonly ConcurrentBag<Instance> All = [];
+
+    static Chromium() => AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseAll();
 
     public static string Executable =>
         Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path
         : new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("Headless Chromium is needed for this test: `apt-get install -y chromium` (Debian), or set CHROMIUM_PATH.");
 
-    public static async Task ScreenshotAsync(string page, string png, int width, int height)
+    /// <summary>
+    /// Opens the local HTML file in a new page <paramref name="width"/> × <paramref name="height"/> CSS px (1 device px
+    /// each), waits for its load event, and runs <paramref name="use"/> on it. With <paramref name="mobile"/>, the page is
+    /// a phone's (mobile emulation and touch), so its viewport meta decides its layout width.
+    /// </summary>
+    public static async Task<T> WithPageAsync<T>(string htmlFile, int width, int height, bool mobile, Func<IPage, Task<T>> use, string fragment = "")
     {
-        var (exit, _, error) = await RunAsync(page, string.Empty, $"--screenshot={png}", $"--window-size={width},{height}", "--hide-scrollbars");
-        if (exit != 0 || !File.Exists(png))
-        {
-            throw new InvalidOperationException($"Chromium exited with {exit} and wrote no screenshot {png}: {error}");
-        }
-    }
-
-    /// <summary>The DOM after the page's scripts ran; <paramref name="fragment"/> (e.g. "#lang=en") is added to the page's address.</summary>
-    public static async Task<string> DumpDomAsync(string page, string fragment = "")
-    {
-        var (exit, output, error) = await RunAsync(page, fragment, "--dump-dom");
-        return exit == 0 ? output : throw new InvalidOperationException($"Chromium exited with {exit}: {error}");
-    }
-
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string page, string fragment, params string[] arguments)
-    {
-        var profile = Directory.CreateTempSubdirectory("chromium-profile-");
+        var instance = await RentAsync();
         try
         {
-            var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[]
+            await using var context = await instance.Browser.NewContextAsync(new BrowserNewContextOptions
             {
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-extensions", "--mute-audio", $"--user-data-dir={profile.FullName}",
-            }.Concat(arguments))
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            start.ArgumentList.Add(new Uri(page).AbsoluteUri + fragment);
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Executable}.");
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var cancel = new CancellationTokenSource(Timeout);
-            try
-            {
-                await process.WaitForExitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"Chromium did not finish within {Timeout.TotalSeconds} s on {page}.");
-            }
-
-            return (process.ExitCode, await output, await error);
+                ViewportSize = new ViewportSize { Width = width, Height = height },
+                DeviceScaleFactor = 1,
+                IsMobile = mobile,
+                HasTouch = mobile,
+                ServiceWorkers = ServiceWorkerPolicy.Block,
+            });
+            context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(htmlFile).AbsoluteUri + fragment, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+            return await use(page);
         }
         finally
         {
-            profile.Delete(recursive: true);
+            Idle.Add(instance);
         }
     }
+
+    /// <summary>A screenshot of the top <paramref name="width"/> × <paramref name="height"/> px of the page.</summary>
+    public static Task ScreenshotAsync(string htmlFile, string png, int width = 1280, int height = 3000) =>
+        WithPageAsync(htmlFile, width, height, mobile: false, async page =>
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = png, Type = ScreenshotType.Png, Scale = ScreenshotScale.Css });
+            return File.Exists(png) ? png : throw new InvalidOperationException($"Chromium wrote no screenshot {png}.");
+        });
+
+    /// <summary>
+    /// The DOM after the page's scripts ran, serialised (what <c>chromium --dump-dom</c> prints); <paramref name="fragment"/>
+    /// (e.g. "#lang=en") is added to the page's address.
+    /// </summary>
+    public static Task<string> DumpDomAsync(string htmlFile, string fragment = "") =>
+        WithPageAsync(htmlFile, 1280, 900, mobile: false, page => page.ContentAsync(), fragment);
+
+    private static async Task<Instance> RentAsync()
+    {
+        while (Idle.TryTake(out var idle))
+        {
+            if (idle.Browser.IsConnected)
+            {
+                return idle;
+            }
+        }
+
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Executable,
+                Headless = true,
+                Timeout = (float)Timeout.TotalMilliseconds,
+                Args = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions", "--mute-audio"],
+            });
+            var instance = new Instance(playwright, browser);
+            All.Add(instance);
+            return instance;
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    private static void CloseAll()
+    {
+        foreach (var instance in All)
+        {
+            try
+            {
+                instance.Browser.CloseAsync().Wait(TimeSpan.FromSeconds(10));
+            }
+            catch (AggregateException)
+            {
+                // Already gone: disposing the driver below ends whatever is left.
+            }
+
+            instance.Playwright.Dispose();
+        }
+    }
+
+    private sealed record Instance(IPlaywright Playwright, IBrowser Browser);
 }

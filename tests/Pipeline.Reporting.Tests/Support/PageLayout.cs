@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using PuppeteerSharp;
+using System.Text.Json;
+using Microsoft.Playwright;
 
 namespace Pipeline.Reporting.Tests.Support;
 
@@ -9,8 +10,8 @@ namespace Pipeline.Reporting.Tests.Support;
 /// the page's viewport meta decides its layout width; a laptop at 1366 px) and measures it: every visible text node's
 /// boxes (one per line, from <c>Range.getClientRects</c>; SVG text included), in page coordinates. Two boxes of
 /// different strings that intersect are an overlap; a box past the right or left edge of the viewport, outside a box
-/// that scrolls sideways, is an overflow. The browser is driven over the DevTools protocol (PuppeteerSharp), because
-/// Chromium's own <c>--window-size</c> cannot go below 500 px in headless mode.
+/// that scrolls sideways, is an overflow. The browser is the system Chromium driven by Playwright (see <see cref="Chromium"/>),
+/// whose viewport sets the CSS width exactly (Chromium's own <c>--window-size</c> cannot go below 500 px in headless mode).
 /// Shared by Pipeline.Reporting.Tests (findings report) and Pipeline.Tests (quality report).
 /// </summary>
 public static class PageLayout
@@ -21,10 +22,7 @@ public static class PageLayout
     /// <summary>Overlaps smaller than this (CSS px) in either direction are anti-aliasing and rounding, not text on text.</summary>
     public const double Tolerance = 1.0;
 
-    private static string Executable =>
-        Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path
-        : new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Headless Chromium is needed for this test: `apt-get install -y chromium` (Debian), or set CHROMIUM_PATH.");
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
     /// Lays the page out at <paramref name="width"/> CSS px and measures its text. With <paramref name="screenshot"/>,
@@ -33,29 +31,27 @@ public static class PageLayout
     /// </summary>
     public static async Task<Measurement> MeasureAsync(string htmlFile, int width, string? screenshot = null, int screenshotHeight = 1400, string? screenshotFrom = null)
     {
-        var options = new LaunchOptions
-        {
-            Headless = true,
-            ExecutablePath = Executable,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions", "--mute-audio"],
-        };
-        await using var browser = await Puppeteer.LaunchAsync(options);
-        await using var page = await browser.NewPageAsync();
         var phone = width < 640;
-        await page.SetViewportAsync(new ViewPortOptions { Width = width, Height = phone ? 844 : 900, DeviceScaleFactor = 1, IsMobile = phone, HasTouch = phone });
-        await page.GoToAsync(new Uri(htmlFile).AbsoluteUri, new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load] });
-        var result = await page.EvaluateFunctionAsync<Measurement>(Script);
-        if (screenshot is not null)
+        return await Chromium.WithPageAsync(htmlFile, width, phone ? 844 : 900, mobile: phone, async page =>
         {
-            var top = screenshotFrom is null ? 0 : await page.EvaluateFunctionAsync<int>("s => Math.floor(document.querySelector(s).getBoundingClientRect().top + window.scrollY)", screenshotFrom);
-            await page.ScreenshotAsync(screenshot, new ScreenshotOptions
+            var result = JsonSerializer.Deserialize<Measurement>(await page.EvaluateAsync<string>($"() => JSON.stringify(({Script})())"), Json)
+                ?? throw new InvalidOperationException($"The layout script returned nothing for {htmlFile}.");
+            if (screenshot is not null)
             {
-                Clip = new PuppeteerSharp.Media.Clip { X = 0, Y = top, Width = width, Height = Math.Min(screenshotHeight, result.PageHeight - top) },
-                CaptureBeyondViewport = true,
-            });
-        }
+                var top = screenshotFrom is null ? 0 : await page.EvaluateAsync<int>("s => Math.floor(document.querySelector(s).getBoundingClientRect().top + window.scrollY)", screenshotFrom);
+                // FullPage: the clip is in page coordinates and may reach below the viewport.
+                await page.ScreenshotAsync(new PageScreenshotOptions
+                {
+                    Path = screenshot,
+                    Type = ScreenshotType.Png,
+                    Scale = ScreenshotScale.Css,
+                    FullPage = true,
+                    Clip = new Clip { X = 0, Y = top, Width = width, Height = Math.Min(screenshotHeight, result.PageHeight - top) },
+                });
+            }
 
-        return result;
+            return result;
+        });
     }
 
     /// <summary>Fails with the overlapping strings and the overflowing ones, named, with their boxes.</summary>

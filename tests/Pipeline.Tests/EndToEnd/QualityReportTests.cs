@@ -28,9 +28,9 @@ public sealed partial class QualityReportTests : IAsyncLifetime
     public async Task DisposeAsync() => await _pipeline.DisposeAsync();
 
     [Fact]
-    public void QualityReport_SampleUpload_RendersEverySectionInChromium()
+    public async Task QualityReport_SampleUpload_RendersEverySectionInChromium()
     {
-        var dom = Chromium.DumpDom(_html);
+        var dom = await Chromium.DumpDomAsync(_html);
 
         foreach (var id in new[] { "accounting", "rules", "issues", "enumerators", "specify", "marginals" })
         {
@@ -44,12 +44,12 @@ public sealed partial class QualityReportTests : IAsyncLifetime
     }
 
     [Fact]
-    public void QualityReport_SampleUpload_ScreenshotIsProduced()
+    public async Task QualityReport_SampleUpload_ScreenshotIsProduced()
     {
         var png = Path.Combine(AppContext.BaseDirectory, "test-output", "quality-report.png");
         Directory.CreateDirectory(Path.GetDirectoryName(png)!);
 
-        Chromium.Screenshot(_html, png);
+        await Chromium.ScreenshotAsync(_html, png);
 
         Assert.True(new FileInfo(png).Length > 20_000, "the screenshot is (nearly) blank");
         // The README's pictures come from the demo's pages: Pipeline.Reporting.Tests' DemoReportsTests.
