@@ -28,7 +28,10 @@ public sealed record ComparisonRow(
     /// <summary>The flag of a published cell key that names no cell of the indicator (a typo in the catalogue).</summary>
     public const string FlagUnknownCell = "unknown-cell";
 
-    public bool? PublishedInCi => double.IsNaN(CiLow) || double.IsNaN(CiHigh) ? null : Published >= CiLow && Published <= CiHigh;
+    /// <summary>Null when there is no interval to compare with: none, or the point of an estimate without variance (degenerate-ci).</summary>
+    public bool? PublishedInCi => double.IsNaN(CiLow) || double.IsNaN(CiHigh) || Flags.Contains(StratifiedRatio.FlagDegenerateCi)
+        ? null
+        : Published >= CiLow && Published <= CiHigh;
 
     public double Difference => Estimate - Published;
 }
@@ -59,13 +62,13 @@ public static class FindingsComparison
                 {
                     var e = row.Estimate;
                     comparison.Add(new ComparisonRow(
-                        indicator.Id, indicator.Title, indicator.Reference, source, e.Statistic, row.BreakdownId, row.CellKey, row.CellLabel, published,
+                        indicator.Id, SurveyPack.TitleOf(indicator, pack.Language), indicator.Reference, source, e.Statistic, row.BreakdownId, row.CellKey, row.CellLabel, published,
                         e.Estimate, e.StandardError, e.CiLow, e.CiHigh, e.UnweightedDenominator, row.Flags));
                 }
                 else
                 {
                     comparison.Add(new ComparisonRow(
-                        indicator.Id, indicator.Title, indicator.Reference, source, indicator.Kind, cell.Split('=')[0].Trim(), cell.Trim(), cell.Trim(), published,
+                        indicator.Id, SurveyPack.TitleOf(indicator, pack.Language), indicator.Reference, source, indicator.Kind, cell.Split('=')[0].Trim(), cell.Trim(), cell.Trim(), published,
                         double.NaN, double.NaN, double.NaN, double.NaN, 0, [ComparisonRow.FlagUnknownCell]));
                 }
             }

@@ -51,11 +51,12 @@ internal sealed class FindingsTables(ILakeStore lake)
         var metadata = new Dictionary<string, string> { ["survey"] = pack.Id, ["run_id"] = run.RunId };
         await WriteTableAsync(pack.Id, run.RunId, "dim_indicator", IndicatorColumns, metadata, pack.Indicators.Indicators.Select(i => new[]
         {
-            Text(i.Id), Text(i.Title), Text(i.Question), Text(i.Record), Text(i.Item), Text(i.Kind.Name()), Text(string.Join(',', i.Outcome) + (i.OutcomeRange.Count == 2 ? $"{(i.Outcome.Count > 0 ? "," : string.Empty)}{i.OutcomeRange[0]}-{i.OutcomeRange[1]}" : string.Empty)), Text(string.Join(',', i.ExcludeFromDenominator)),
+            Text(i.Id), Text(SurveyPack.TitleOf(i, pack.Language)), Text(i.Question), Text(i.Record), Text(i.Item), Text(i.Kind.Name()), Text(string.Join(',', i.Outcome) + (i.OutcomeRange.Count == 2 ? $"{(i.Outcome.Count > 0 ? "," : string.Empty)}{i.OutcomeRange[0]}-{i.OutcomeRange[1]}" : string.Empty)), Text(string.Join(',', i.ExcludeFromDenominator)),
             Text(string.Join(" and ", i.Universe.Select(u => $"{u.Item} in ({string.Join(',', u.In)})"))), Text(i.Reference),
         }), cancellationToken).ConfigureAwait(false);
 
-        var labels = pack.Indicators.Breakdowns.ToDictionary(b => b.Id, b => b.Label, StringComparer.OrdinalIgnoreCase);
+        // The tables speak the pack's language, as the cell labels do (FindingsComputation); "All" stays a code-like word.
+        var labels = pack.Indicators.Breakdowns.ToDictionary(b => b.Id, b => SurveyPack.LabelOf(b, pack.Language), StringComparer.OrdinalIgnoreCase);
         await WriteTableAsync(pack.Id, run.RunId, "dim_cell", CellColumns, metadata, rows.DistinctBy(r => r.CellKey).Select(r => new[]
         {
             Text(r.CellKey), Text(r.BreakdownId), Text(labels.GetValueOrDefault(r.BreakdownId, "All")), r.CellCode is { } c ? CellValue.OfInteger(c) : CellValue.Null, Text(r.CellLabel),

@@ -42,7 +42,8 @@ public sealed record RatioEstimate(
 /// sampled cases of the stratum (zeros outside the domain), which is what survey::svyby / Stata's subpop compute. For a
 /// total, u_hi = w_h y_hi and there is no X̂⁻², the stratified total's variance (Lohr §3.2; Cochran 1977, §5.3).</item>
 /// <item>95% CI, t quantile with Σ n_h − H degrees of freedom: on the logit scale for a proportion (R survey's
-/// svyciprop(method = "logit")), so it stays inside [0, 1]; estimate ± t·SE for a mean or a total.</item>
+/// svyciprop(method = "logit")), so it stays inside [0, 1], and Korn–Graubard's one-sided interval at exactly 0% or 100%
+/// (<see cref="KornGraubardAtBoundary"/>); estimate ± t·SE for a mean or a total.</item>
 /// <item>Design effect (Kish 1965, p. 258), as R survey's svymean / svytotal with deff = TRUE compute it in the domain:
 /// V / V_srswor with V_srswor = (1 − n/X̂) s²/n (times X̂² for a total), n the respondents and
 /// s² = n/(n − 1) · Σ w x (y − R̂)² / X̂ the weighted element variance among them.</item>
@@ -141,7 +142,9 @@ public static class StratifiedRatio
 
     private static (double Low, double High) LogitInterval(double p, double se, int df, double confidence, List<string> flags)
     {
-        if (p <= 0 || p >= 1 || se <= 0 || df < 1)
+        // 0% and 100% never reach here (KornGraubardAtBoundary); a proportion inside (0, 1) can still have no variance
+        // (every respondent in a stratum taken whole) or no degrees of freedom.
+        if (se <= 0 || df < 1)
         {
             flags.Add(FlagDegenerateCi);
             return (p, p);

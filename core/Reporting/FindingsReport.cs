@@ -13,13 +13,13 @@ namespace Pipeline.Core.Reporting;
 /// by breakdown cell (recomputed estimate with its confidence interval as a whisker, the published value as a mark,
 /// small cells hatched, flags in words) and the same numbers as a table; at the top, the run's date and inputs. The
 /// bars are HTML boxes and every label is page text that wraps, so nothing overlaps at any width and the layout test
-/// can measure every string. No script, and a Content-Security-Policy forbids any network request, so the page can be
-/// mailed or opened from a file share. Pure: no storage access.
+/// can measure every string. The only script is the language switch (<see cref="LanguageSwitch"/>, when the dictionary
+/// has more than one language), and a Content-Security-Policy forbids any network request, so the page can be mailed or
+/// opened from a file share. Pure: no storage access.
 /// </summary>
 public sealed class FindingsReport
 {
     private static readonly string[] Colors = ["#1b4965", "#2a9d8f", "#8e5ea2", "#e07a5f", "#3d5a80", "#6a994e"];
-    private const string PublishedColor = "#b07d00";
 
     /// <summary>The flags the notes explain, in order; each one's meaning is the text <c>findings.flag.&lt;flag&gt;</c>, its name <c>findings.flag_name.&lt;flag&gt;</c>.</summary>
     private static readonly string[] Flags =
@@ -176,7 +176,7 @@ public sealed class FindingsReport
         html.Append("</tbody>\n</table></div>\n</section>\n");
     }
 
-    /// <summary>The key to the bars, and the colour of each breakdown.</summary>
+    /// <summary>The key to the bars: estimate, interval, published value (inside and outside), small cell.</summary>
     private static void AppendLegend(StringBuilder html, SurveyPack pack, string confidenceLabel, ReportTexts t)
     {
         html.Append("<section class=\"legend\" aria-labelledby=\"legend-title\">\n<h2 id=\"legend-title\">").Append(Encode(t["findings.legend.title"])).Append("</h2>\n<ul>\n")

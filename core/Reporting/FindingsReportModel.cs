@@ -96,10 +96,13 @@ internal sealed record ReportCell(
 
     /// <summary>
     /// True when the published value lies outside [<see cref="CiLow"/>, <see cref="CiHigh"/>], false when inside, null
-    /// when there is nothing to compare (no published value or no interval). The interval is taken as the run wrote it,
-    /// one-sided or not; a value on a bound is inside.
+    /// when there is nothing to compare (no published value, no interval, or the point "interval" of an estimate without
+    /// variance, flagged degenerate-ci). The interval is taken as the run wrote it, one-sided or not; a value on a bound
+    /// is inside.
     /// </summary>
-    public bool? PublishedOutside => Published is { } p && CiLow is { } low && CiHigh is { } high ? p < low || p > high : null;
+    public bool? PublishedOutside => Published is { } p && CiLow is { } low && CiHigh is { } high && !Flags.Contains(StratifiedRatio.FlagDegenerateCi)
+        ? p < low || p > high
+        : null;
 
     public static ReportCell From(FindingRow row, ReportBreakdown breakdown)
     {

@@ -1,7 +1,7 @@
 namespace Pipeline.Core.Reporting;
 
 /// <summary>
-/// The report page's own style sheet. The page has no script: the bars are HTML boxes placed by percentages
+/// The report page's own style sheet. The bars need no script: they are HTML boxes placed by percentages
 /// (<see cref="FindingsReportBars"/>). Below 640 px (a phone) the header facts stack, each bar row puts its label and
 /// numbers above a full-width bar, and the wide tables scroll inside their own box, so the page never scrolls sideways.
 /// </summary>

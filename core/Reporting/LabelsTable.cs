@@ -48,7 +48,8 @@ public static class LabelsTable
         foreach (var record in pack.Dictionary.Records)
         {
             var layout = RecordLayout.For(pack, record);
-            foreach (var column in layout.Columns.Where(c => c.Privacy == PersonalData.None))
+            // A date column holds days, not codes: its value labels (special codes) name nothing in it, as in RecordTables.
+            foreach (var column in layout.Columns.Where(c => c.Privacy == PersonalData.None && c.Date is null))
             {
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var value in column.Item.PrimaryValueSet?.Values ?? [])

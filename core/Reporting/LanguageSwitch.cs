@@ -10,7 +10,7 @@ namespace Pipeline.Core.Reporting;
 /// <c>&lt;main lang=".." data-lang=".."&gt;</c>, the pack's language first and shown, the others <c>hidden</c>; a row of
 /// buttons at the top shows one and sets <c>&lt;html lang&gt;</c>; <c>#lang=en</c> in the address opens a language. No network, no storage: the texts are all in the
 /// page, so it still switches when mailed or opened from a file share. The bodies after the first prefix their element
-/// ids with the language ("es-chart-3", links "#es-..."), so ids stay unique. Without scripts, the first language shows.
+/// ids with the language ("es-summary", links "#es-..."), so ids stay unique. Without scripts, the first language shows.
 /// </summary>
 internal static partial class LanguageSwitch
 {
@@ -23,9 +23,7 @@ internal static partial class LanguageSwitch
         """;
 
     /// <summary>
-    /// Switches the shown body and the page's lang; tells the page's other scripts with a <c>languagechange</c> event on
-    /// the document (detail: <c>lang</c>, and <c>prefix</c>, the ids' prefix of the body shown). Runs after them, so
-    /// that a language asked for in the address (<c>#lang=en</c>) reaches their listeners.
+    /// Switches the shown body and the page's lang, and opens the language asked for in the address (<c>#lang=en</c>).
     /// </summary>
     public const string Script = """
         (function () {
@@ -34,10 +32,7 @@ internal static partial class LanguageSwitch
           function show(lang) {
             document.querySelectorAll('main[data-lang]').forEach(function (main) {
               main.hidden = main.getAttribute('data-lang') !== lang;
-              if (!main.hidden) {
-                document.documentElement.lang = lang;
-                document.dispatchEvent(new CustomEvent('languagechange', { detail: { lang: lang, prefix: main.getAttribute('data-id-prefix') || '' } }));
-              }
+              if (!main.hidden) { document.documentElement.lang = lang; }
             });
             buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-lang') === lang)); });
           }

@@ -9,8 +9,8 @@ using Pipeline.Core.Quality;
 namespace Pipeline.Core.Reporting;
 
 /// <summary>
-/// The per-upload data-quality report a field team can act on the same day: one self-contained HTML page (no scripts,
-/// no network) with the row accounting, issue counts by rule, the issues, the enumerator table, the "other (specify)"
+/// The per-upload data-quality report a field team can act on the same day: one self-contained HTML page (no network;
+/// the one script is the language switch) with the row accounting, issue counts by rule, the issues, the enumerator table, the "other (specify)"
 /// answers to recode, and frequency tables. Personal items never appear: values of personal items are masked in issues
 /// and surveyors are shown by pseudonym. In the pack's language (<see cref="SurveyPack.Language"/>), with the dictionary's
 /// other languages behind a switch (<see cref="LanguageSwitch"/>: the page's only script; without it, the pack's language shows).
@@ -199,6 +199,7 @@ public static class QualityReportPage
     {
         [Rules.NotANumber] = "not-a-number",
         [Rules.OutOfValueSet] = "out-of-value-set",
+        [Rules.InvalidDate] = "invalid-date",
         [Rules.TooLong] = "too-long",
         [Rules.MissingId] = "missing-id",
         [Rules.DuplicateCase] = "duplicate-case",

@@ -26,5 +26,7 @@ public sealed class PublishedOutsideTests
     {
         Assert.Null(new ReportCell("all", All, "All", null, null, null, null, null, 0, 0.3, ["no-data"]).PublishedOutside);
         Assert.Null(new ReportCell("all", All, "All", 0.3, 0.2, 0.4, 0.05, 1, 100, null, []).PublishedOutside);
+        // A mean of equal values: its "interval" is the point; a different published value is not thereby outside.
+        Assert.Null(new ReportCell("all", All, "All", 5, 5, 5, 0, null, 40, 6, ["degenerate-ci"]).PublishedOutside);
     }
 }
