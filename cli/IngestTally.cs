@@ -35,7 +35,7 @@ internal sealed class IngestTally
     }
 
     /// <summary>
-    /// "3 uploads: 2 accepted, 1 rejected; 4406 rows read = 4019 curated + 387 rejected" (rows of accepted uploads), with
+    /// "3 uploads: 2 accepted, 1 rejected; 4420 rows read = 4031 curated + 389 rejected" (rows of accepted uploads), with
     /// ", 1 in progress elsewhere" after the rejected ones when another delivery was processing an upload.
     /// </summary>
     public string Line()
