@@ -11,8 +11,6 @@ internal sealed record FindingsReportModel(IReadOnlyList<ReportIndicator> Indica
 {
     public const string AllBreakdown = "all";
 
-    public static FindingsReportModel From(SurveyPack pack, IReadOnlyList<FindingRow> rows) => From(pack, rows, new ReportLabels(pack, pack.Language));
-
     /// <summary>The model with titles and labels in the language of <paramref name="labels"/>.</summary>
     public static FindingsReportModel From(SurveyPack pack, IReadOnlyList<FindingRow> rows, ReportLabels labels)
     {

@@ -85,10 +85,6 @@ public sealed class SurveyPack
         return In(breakdown.LabelIn, language) ?? breakdown.Label;
     }
 
-    /// <summary>A dictionary item's label in <paramref name="language"/>, or null when the item is not in the dictionary.</summary>
-    public string? ItemLabel(string item, string language) =>
-        Dictionary.FindItem(item) is { } found ? found.LabelIn(Dictionary.LanguageIndex(language)) : null;
-
     /// <summary><see cref="CodeLabels(string)"/> in <paramref name="language"/> (one of <see cref="Languages"/>; another gives the first language's labels).</summary>
     public IReadOnlyList<(long Code, string Label)> CodeLabels(string column, string language)
     {
